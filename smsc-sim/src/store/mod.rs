@@ -1,0 +1,1 @@
+//! Message store (placeholder, being written).
