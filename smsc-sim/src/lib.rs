@@ -1,17 +1,34 @@
 //! # smsc-sim — an SMS center for tests, demos and interop
 //!
 //! An SMPP 3.3/3.4/5.0 server that behaves like an operator's SMSC: accounts
-//! with bind rules, windows and throughput limits ([`config`]), a durable
-//! message store with group commit ([`store`]), a switch that resolves numbers
-//! in an HLR and delivers or fails them, delivery receipts, fault injection
-//! ([`faults`]) and an admin HTTP API.
+//! with bind rules, windows and throughput limits ([`accounts`], [`config`]),
+//! a durable message store with group commit ([`store`]), a switch that
+//! resolves numbers in an HLR ([`hlr`]) and delivers or fails them
+//! ([`switch`]), delivery receipts ([`receipts`]), fault injection
+//! ([`faults`]) and an admin HTTP API ([`http`]).
 //!
-//! Data flow: TCP/TLS → `wire::smpp::FrameCodec` → session (state machine,
-//! validation, window, throttle) → store (durable before submit_sm_resp) →
-//! delivery engine (HLR, faults, retries) → receipt queue → deliver_sm on a
-//! receiver bind of the submitting account.
+//! Data flow: TCP/TLS → `wire::smpp::FrameCodec` → [`session`] (state
+//! machine, validation, window, throttle) → store (durable before
+//! submit_sm_resp) → switch (HLR, faults, expiry) → store (final state and
+//! receipt together) → the account's [`outbox`] → deliver_sm on a receiver
+//! bind of the submitting account.
 
+pub mod accounts;
+pub mod clock;
 pub mod config;
+pub mod core;
 pub mod faults;
+pub mod hlr;
+pub mod http;
 pub mod message;
+pub mod outbox;
+pub mod rate;
+pub mod receipts;
+pub mod server;
+pub mod session;
 pub mod store;
+pub mod switch;
+pub mod tls;
+
+pub use config::Config;
+pub use server::Smsc;

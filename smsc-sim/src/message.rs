@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 /// SMPP message_state values (SMPP 3.4 §5.2.28, 5.0 §4.7.15).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum MessageState {
     Scheduled = 0,

@@ -7,4 +7,7 @@
 //! Data flows bytes → [`smpp::FrameCodec`] → `rusmpp::Command` → session
 //! logic in the parts, and back the same way.
 
+pub mod esme;
+pub mod receipt;
 pub mod smpp;
+pub mod text;

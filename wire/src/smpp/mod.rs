@@ -5,6 +5,7 @@
 pub mod esm;
 pub mod frame;
 pub mod status;
+pub mod time;
 
 pub use frame::{FrameCodec, FrameError, FramingError, Inbound, Outbound};
 pub use rusmpp;

@@ -1,0 +1,201 @@
+//! The server sections of the config file: `[smpp]` (with the optional
+//! `[smpp.tls]`), `[http]`, `[store]` and `[delivery]`. Every field has a
+//! default, so an empty file is a working loopback SMSC.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use super::time;
+
+fn loopback(port: u16) -> SocketAddr {
+    SocketAddr::from((Ipv4Addr::LOCALHOST, port))
+}
+
+/// Smallest accepted max_pdu_len: room for a submit_sm with every C-string at
+/// its maximum and a full 254-octet short_message.
+pub const MIN_MAX_PDU_LEN: u32 = 512;
+/// Largest accepted max_pdu_len (a message_payload TLV carries at most 64 KiB).
+pub const MAX_MAX_PDU_LEN: u32 = 1 << 20;
+
+/// `[smpp]`: the SMPP listener, session limits and timers.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SmppConfig {
+    /// Plain TCP listen address (port 0 picks a free port).
+    pub listen: SocketAddr,
+    /// Largest command_length accepted; longer PDUs get generic_nack
+    /// ESME_RINVCMDLEN. Between 512 and 1 MiB.
+    pub max_pdu_len: u32,
+    /// `bind_timeout_s`: a connection that has not bound by then is closed.
+    #[serde(rename = "bind_timeout_s", deserialize_with = "time::secs_positive")]
+    pub bind_timeout: Duration,
+    /// `inactivity_timeout_s`: a bound session with no PDU from the ESME for
+    /// this long is unbound. 0 turns it off.
+    #[serde(
+        rename = "inactivity_timeout_s",
+        deserialize_with = "time::secs_or_off"
+    )]
+    pub inactivity_timeout: Option<Duration>,
+    /// `enquire_link_s`: how often the SMSC sends enquire_link to an idle
+    /// receiver or transceiver bind. 0 turns the keepalive off.
+    #[serde(rename = "enquire_link_s", deserialize_with = "time::secs_or_off")]
+    pub enquire_link: Option<Duration>,
+    /// `response_timeout_s`: how long the SMSC waits for the ESME's answer to
+    /// its own requests (deliver_sm, enquire_link, unbind).
+    #[serde(
+        rename = "response_timeout_s",
+        deserialize_with = "time::secs_positive"
+    )]
+    pub response_timeout: Duration,
+    /// `drain_timeout_s`: on shutdown or unbind, how long outstanding
+    /// responses are awaited before the connection is closed. 0 closes at once.
+    #[serde(rename = "drain_timeout_s", deserialize_with = "time::secs")]
+    pub drain_timeout: Duration,
+    /// `[smpp.tls]`: an optional TLS listener beside the plain one.
+    pub tls: Option<TlsConfig>,
+}
+
+impl Default for SmppConfig {
+    fn default() -> Self {
+        Self {
+            listen: loopback(2775),
+            max_pdu_len: 4096,
+            bind_timeout: Duration::from_secs(30),
+            inactivity_timeout: Some(Duration::from_secs(300)),
+            enquire_link: Some(Duration::from_secs(30)),
+            response_timeout: Duration::from_secs(10),
+            drain_timeout: Duration::from_secs(5),
+            tls: None,
+        }
+    }
+}
+
+fn default_tls_listen() -> SocketAddr {
+    loopback(2776)
+}
+
+/// `[smpp.tls]`: SMPP over TLS (rustls). Relative paths are resolved against
+/// the config file's directory.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TlsConfig {
+    /// TLS listen address.
+    #[serde(default = "default_tls_listen")]
+    pub listen: SocketAddr,
+    /// PEM file with the server certificate chain, leaf first.
+    pub cert: PathBuf,
+    /// PEM file with the certificate's private key (PKCS#8, PKCS#1 or SEC1).
+    pub key: PathBuf,
+}
+
+/// `[http]`: the admin API and `/metrics`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpConfig {
+    /// Listen address of the admin HTTP API (port 0 picks a free port).
+    pub listen: SocketAddr,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            listen: loopback(8775),
+        }
+    }
+}
+
+/// How hard SQLite syncs a commit to disk.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SyncMode {
+    /// `synchronous=NORMAL` in WAL mode: a commit survives a process crash;
+    /// the last commits may be lost if the machine loses power.
+    #[default]
+    Normal,
+    /// `synchronous=FULL`: every commit survives power loss too, at the cost
+    /// of an fsync per group commit.
+    Full,
+}
+
+/// `[store]`: where the message store lives.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoreConfig {
+    /// Directory of the SQLite database. None leaves the choice to the CLI
+    /// (`--data-dir`, `--memory`, or its default). Relative paths are
+    /// resolved against the config file's directory.
+    pub data_dir: Option<PathBuf>,
+    /// Keep everything in memory (load tests); nothing survives a restart.
+    /// Excludes `data_dir`.
+    pub memory: bool,
+    /// `"normal"` or `"full"`, see [`SyncMode`].
+    pub sync: SyncMode,
+}
+
+/// `[delivery]`: validity and retries of the store-and-forward engine.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DeliveryConfig {
+    /// `default_validity_s`: validity of a message submitted without
+    /// validity_period.
+    #[serde(
+        rename = "default_validity_s",
+        deserialize_with = "time::secs_positive"
+    )]
+    pub default_validity: Duration,
+    /// `max_validity_s`: longer requested validity periods are cut to this.
+    /// At least `default_validity_s`.
+    #[serde(rename = "max_validity_s", deserialize_with = "time::secs_positive")]
+    pub max_validity: Duration,
+    /// `retry_schedule_s`: wait after the 1st, 2nd, ... failed attempt; the
+    /// last interval repeats until the message expires. Empty: one attempt.
+    #[serde(
+        rename = "retry_schedule_s",
+        deserialize_with = "time::secs_list_positive"
+    )]
+    pub retry_schedule: Vec<Duration>,
+}
+
+impl Default for DeliveryConfig {
+    fn default() -> Self {
+        Self {
+            default_validity: Duration::from_secs(48 * 3600),
+            max_validity: Duration::from_secs(7 * 24 * 3600),
+            retry_schedule: [30, 60, 300, 900, 3600].map(Duration::from_secs).to_vec(),
+        }
+    }
+}
+
+impl DeliveryConfig {
+    /// Wait before the next attempt after `failed` failed attempts (1-based),
+    /// or None when the schedule allows no retry.
+    pub fn retry_after(&self, failed: u32) -> Option<Duration> {
+        let last = self.retry_schedule.len().checked_sub(1)?;
+        let i = usize::try_from(failed.saturating_sub(1))
+            .unwrap_or(usize::MAX)
+            .min(last);
+        Some(self.retry_schedule[i])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_schedule_repeats_last_interval() {
+        let d = DeliveryConfig::default();
+        assert_eq!(d.retry_after(1), Some(Duration::from_secs(30)));
+        assert_eq!(d.retry_after(2), Some(Duration::from_secs(60)));
+        assert_eq!(d.retry_after(5), Some(Duration::from_secs(3600)));
+        assert_eq!(d.retry_after(50), Some(Duration::from_secs(3600)));
+        let none = DeliveryConfig {
+            retry_schedule: vec![],
+            ..d
+        };
+        assert_eq!(none.retry_after(1), None);
+    }
+}

@@ -1,0 +1,118 @@
+//! `smsc-sim` binary: parse the command line, load the config, start the
+//! SMSC, print the ready line, run until SIGINT/SIGTERM.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use smsc_sim::{Config, Smsc};
+
+#[derive(Parser)]
+#[command(name = "smsc-sim", version, about = "An SMS center (SMPP server, switch, HLR) for tests and demos")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the SMSC.
+    Serve(ServeArgs),
+    /// Check a config file and print what it defines.
+    CheckConfig {
+        #[arg(long)]
+        config: PathBuf,
+    },
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// TOML configuration (see fixtures/smsc-sim.toml).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// SMPP listen address (port 0 picks a free port).
+    #[arg(long)]
+    smpp_listen: Option<SocketAddr>,
+    /// SMPP over TLS listen address (needs [smpp.tls] cert and key in the config).
+    #[arg(long)]
+    smpp_tls_listen: Option<SocketAddr>,
+    /// Admin HTTP listen address.
+    #[arg(long)]
+    http_listen: Option<SocketAddr>,
+    /// Directory of the message store.
+    #[arg(long, conflicts_with = "memory")]
+    data_dir: Option<PathBuf>,
+    /// Keep messages in memory only (load tests).
+    #[arg(long)]
+    memory: bool,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_writer(std::io::stderr)
+        .init();
+    match Cli::parse().command {
+        Command::CheckConfig { config } => {
+            let c = Config::from_file(&config)?;
+            println!("{}: {} accounts, {} subscribers, {} fault rules", config.display(), c.accounts.len(), c.hlr.subscribers.len(), c.faults.rules.len());
+            Ok(())
+        }
+        Command::Serve(args) => serve(args).await,
+    }
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let mut config = match &args.config {
+        Some(path) => Config::from_file(path)?,
+        None => Config::default(),
+    };
+    if let Some(a) = args.smpp_listen {
+        config.smpp.listen = a;
+    }
+    if let Some(a) = args.http_listen {
+        config.http.listen = a;
+    }
+    if let Some(a) = args.smpp_tls_listen {
+        match &mut config.smpp.tls {
+            Some(tls) => tls.listen = a,
+            None => anyhow::bail!("--smpp-tls-listen needs [smpp.tls] cert and key in the config"),
+        }
+    }
+    if args.memory {
+        config.store.memory = true;
+    }
+    if let Some(dir) = args.data_dir {
+        config.store.data_dir = Some(dir);
+        config.store.memory = false;
+    }
+    if let Some(dir) = config.store.data_dir.as_ref().filter(|_| !config.store.memory) {
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let smsc = Smsc::build(config).await?;
+    println!("{}", smsc.ready_line());
+    smsc.run_until(shutdown_signal()).await
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

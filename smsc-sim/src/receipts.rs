@@ -1,0 +1,124 @@
+//! Delivery receipts: whether one is due, and the deliver_sm that carries it
+//! (receipt text plus receipted_message_id, message_state and
+//! network_error_code TLVs; TLVs are stripped for SMPP 3.3 binds at send time).
+
+use wire::receipt::{Receipt, ReceiptDate};
+use wire::smpp::esm;
+use wire::smpp::rusmpp::pdus::DeliverSm;
+use wire::smpp::rusmpp::tlvs::MessageDeliveryRequestTlvValue as Tlv;
+use wire::smpp::rusmpp::types::{COctetString, OctetString};
+use wire::smpp::rusmpp::values::{
+    DataCoding, ErrorCodeNetworkType, MessageState as PduState, NetworkErrorCode, Npi, Ton,
+};
+
+use crate::message::{Message, MessageState};
+
+/// registered_delivery bits 0–1 decide final receipts; bit 4 asks for
+/// intermediate notifications (SMPP 3.4 §5.2.17).
+pub fn final_receipt_due(registered_delivery: u8, state: MessageState) -> bool {
+    match registered_delivery & 0x03 {
+        1 => true,
+        2 => state != MessageState::Delivered,
+        3 => state == MessageState::Delivered,
+        _ => false,
+    }
+}
+
+pub fn intermediate_due(registered_delivery: u8) -> bool {
+    registered_delivery & 0x10 != 0
+}
+
+/// The receipt text for `m` in `state`.
+pub fn receipt_text(m: &Message, state: MessageState, error_code: u16, done_at: i64) -> String {
+    let text = wire::text::decode_lossy(m.data_coding, &m.payload);
+    let delivered = u32::from(state == MessageState::Delivered);
+    Receipt {
+        id: m.id.clone(),
+        sub: Some(1),
+        dlvrd: Some(delivered),
+        submit_date: ReceiptDate::from_unix_ms(m.submitted_at).ok(),
+        done_date: ReceiptDate::from_unix_ms(done_at).ok(),
+        stat: state.receipt_word().to_owned(),
+        err: Some(format!("{:03}", error_code.min(999))),
+        text: Some(text.chars().take(wire::receipt::TEXT_LEN).collect()),
+    }
+    .format()
+}
+
+/// A receipt (or, with `intermediate`, an intermediate notification) as deliver_sm.
+pub fn receipt_pdu(m: &Message, state: MessageState, error_code: u16, done_at: i64, intermediate: bool) -> DeliverSm {
+    let body = receipt_text(m, state, error_code, done_at);
+    let addr = |a: &str| COctetString::<1, 21>::from_slice(a.as_bytes()).unwrap_or_else(|_| COctetString::empty());
+    let esm_class = if intermediate { esm::INTERMEDIATE_NOTIFICATION } else { esm::MC_DELIVERY_RECEIPT };
+    DeliverSm::builder()
+        .source_addr_ton(Ton::from(m.dest.ton))
+        .source_addr_npi(Npi::from(m.dest.npi))
+        .source_addr(addr(&m.dest.addr))
+        .dest_addr_ton(Ton::from(m.source.ton))
+        .dest_addr_npi(Npi::from(m.source.npi))
+        .destination_addr(addr(&m.source.addr))
+        .esm_class(esm::esm_class(esm_class))
+        .data_coding(DataCoding::from(0u8))
+        .short_message(OctetString::from_slice(body.as_bytes()).unwrap_or_else(|_| OctetString::empty()))
+        .tlvs(vec![
+            Tlv::ReceiptedMessageId(COctetString::from_slice(m.id.as_bytes()).unwrap_or_else(|_| COctetString::empty())),
+            Tlv::MessageState(PduState::from(state.as_u8())),
+            Tlv::NetworkErrorCode(NetworkErrorCode::new(ErrorCodeNetworkType::Gsm, error_code)),
+        ])
+        .build()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::message::Address;
+
+    fn msg() -> Message {
+        Message {
+            id: "42".into(),
+            account: "a".into(),
+            service_type: String::new(),
+            source: Address { ton: 5, npi: 0, addr: "MyBank".into() },
+            dest: Address { ton: 1, npi: 1, addr: "447700900123".into() },
+            esm_class: 0,
+            protocol_id: 0,
+            priority: 0,
+            registered_delivery: 1,
+            data_coding: 0,
+            payload: b"Your code is 123456 for 10.00 EUR".to_vec(),
+            sar: None,
+            submitted_at: 1_700_000_000_000,
+            deliver_at: None,
+            expires_at: 1_700_000_100_000,
+            state: MessageState::Enroute,
+            done_at: None,
+            error_code: 0,
+            attempts: 1,
+        }
+    }
+
+    #[test]
+    fn receipt_modes_follow_registered_delivery() {
+        use MessageState::*;
+        assert!(!final_receipt_due(0, Delivered));
+        assert!(final_receipt_due(1, Delivered) && final_receipt_due(1, Expired));
+        assert!(!final_receipt_due(2, Delivered) && final_receipt_due(2, Undeliverable));
+        assert!(final_receipt_due(3, Delivered) && !final_receipt_due(3, Expired));
+        assert!(intermediate_due(0x11) && !intermediate_due(0x01));
+    }
+
+    #[test]
+    fn receipt_text_parses_back() {
+        let m = msg();
+        let text = receipt_text(&m, MessageState::Delivered, 0, m.submitted_at + 60_000);
+        let r = Receipt::parse(&text).expect("our own receipt parses");
+        assert_eq!(r.id, "42");
+        assert_eq!(r.stat, "DELIVRD");
+        assert_eq!(r.dlvrd, Some(1));
+        assert_eq!(r.text.map(|t| t.chars().count()), Some(20));
+        let pdu = receipt_pdu(&m, MessageState::Delivered, 0, m.submitted_at, false);
+        assert_eq!(u8::from(pdu.esm_class), 0x04);
+        assert_eq!(pdu.destination_addr.as_str(), "MyBank");
+        assert_eq!(pdu.tlvs().len(), 3);
+    }
+}

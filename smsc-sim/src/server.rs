@@ -1,0 +1,234 @@
+//! The SMSC as a library value: [`Smsc::build`] binds every listener (port 0
+//! allowed) and opens the store; [`Smsc::run_until`] restores undelivered
+//! messages and queued receipts, serves until the shutdown future resolves,
+//! then unbinds every session, drains them within the drain timeout and
+//! closes the store.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+use crate::accounts::Accounts;
+use crate::clock::Clock;
+use crate::config::{Config, HlrProfile, SubscriberMatch};
+use crate::core::{Core, IdGen, SmppSettings, Stats};
+use crate::faults::FaultEngine;
+use crate::hlr::{Hlr, HlrEntry, Profile};
+use crate::outbox::{Outgoing, OutgoingKind};
+use crate::store::Store;
+use crate::switch::{self, SwitchInbox};
+
+/// Far enough to mean "never" without overflowing `Instant` arithmetic.
+const NEVER: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
+
+pub struct Smsc {
+    core: Arc<Core>,
+    hlr: Arc<Hlr>,
+    inbox: SwitchInbox,
+    smpp: TcpListener,
+    tls: Option<(TcpListener, TlsAcceptor)>,
+    http: TcpListener,
+}
+
+impl std::fmt::Debug for Smsc {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Smsc").field("smpp", &self.smpp.local_addr().ok()).finish()
+    }
+}
+
+fn profile(p: HlrProfile, delay: Duration) -> Profile {
+    match p {
+        HlrProfile::Auto => Profile::Auto { delay_ms: delay.as_millis() as u64 },
+        HlrProfile::Unknown => Profile::Unknown,
+    }
+}
+
+fn hlr_from(config: &Config) -> Hlr {
+    let h = &config.hlr;
+    let entries = h
+        .subscribers
+        .iter()
+        .map(|s| {
+            let (number, prefix) = match &s.target {
+                SubscriberMatch::Number(n) => (n.clone(), false),
+                SubscriberMatch::Prefix(p) => (p.clone(), true),
+            };
+            HlrEntry { number, prefix, profile: profile(s.profile, s.delay.unwrap_or(h.auto_delay)) }
+        })
+        .collect();
+    Hlr::new(profile(h.default_profile, h.auto_delay), entries)
+}
+
+fn settings_from(config: &Config) -> SmppSettings {
+    let s = &config.smpp;
+    SmppSettings {
+        max_pdu_len: s.max_pdu_len as usize,
+        bind_timeout: s.bind_timeout,
+        inactivity_timeout: s.inactivity_timeout.unwrap_or(NEVER),
+        enquire_link_interval: s.enquire_link.unwrap_or(NEVER),
+        response_timeout: s.response_timeout,
+        drain_timeout: s.drain_timeout,
+        default_validity: config.delivery.default_validity,
+        max_validity: config.delivery.max_validity,
+        system_id: "smsc-sim".into(),
+    }
+}
+
+impl Smsc {
+    /// Bind the listeners and open the store. `config.store` decides memory or disk.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let store = match (&config.store.data_dir, config.store.memory) {
+            (Some(dir), false) => Store::open_dir(dir, match config.store.sync {
+                crate::config::SyncMode::Normal => crate::store::SyncMode::Normal,
+                crate::config::SyncMode::Full => crate::store::SyncMode::Full,
+            })?,
+            _ => Store::memory(),
+        };
+        let smpp = TcpListener::bind(config.smpp.listen).await?;
+        let http = TcpListener::bind(config.http.listen).await?;
+        let tls = match &config.smpp.tls {
+            Some(t) => Some((TcpListener::bind(t.listen).await?, crate::tls::acceptor(&t.cert, &t.key)?)),
+            None => None,
+        };
+        let (switch, inbox) = switch::channel();
+        let core = Arc::new(Core {
+            settings: settings_from(&config),
+            accounts: Accounts::new(config.accounts.iter().cloned()),
+            store,
+            switch,
+            faults: Arc::new(FaultEngine::from_config(&config.faults)),
+            clock: Clock::new(),
+            stats: Stats::default(),
+            ids: IdGen::default(),
+        });
+        Ok(Self { core, hlr: Arc::new(hlr_from(&config)), inbox, smpp, tls, http })
+    }
+
+    pub fn smpp_addr(&self) -> SocketAddr {
+        self.smpp.local_addr().expect("a bound listener has an address")
+    }
+
+    pub fn http_addr(&self) -> SocketAddr {
+        self.http.local_addr().expect("a bound listener has an address")
+    }
+
+    pub fn tls_addr(&self) -> Option<SocketAddr> {
+        self.tls.as_ref().and_then(|(l, _)| l.local_addr().ok())
+    }
+
+    /// The JSON line printed once ready.
+    pub fn ready_line(&self) -> String {
+        let mut v = serde_json::json!({ "smpp": self.smpp_addr().to_string(), "http": self.http_addr().to_string() });
+        if let Some(a) = self.tls_addr() {
+            v["smpp_tls"] = a.to_string().into();
+        }
+        v.to_string()
+    }
+
+    pub fn core(&self) -> Arc<Core> {
+        Arc::clone(&self.core)
+    }
+
+    pub fn hlr(&self) -> Arc<Hlr> {
+        Arc::clone(&self.hlr)
+    }
+
+    pub async fn run_until(self, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
+        let Smsc { core, hlr, inbox, smpp, tls, http } = self;
+        let switch_task = tokio::spawn(switch::run(Arc::clone(&core), inbox, Arc::clone(&hlr)));
+        restore(&core).await?;
+        let token = CancellationToken::new();
+        let tracker = TaskTracker::new();
+        tracker.spawn(accept_plain(Arc::clone(&core), smpp, token.clone(), tracker.clone()));
+        if let Some((listener, acceptor)) = tls {
+            tracker.spawn(accept_tls(Arc::clone(&core), listener, acceptor, token.clone(), tracker.clone()));
+        }
+        let app = crate::http::router(Arc::clone(&core), Arc::clone(&hlr));
+        let http_token = token.clone();
+        let http_task = tokio::spawn(async move {
+            axum::serve(http, app.into_make_service_with_connect_info::<SocketAddr>())
+                .with_graceful_shutdown(async move { http_token.cancelled().await })
+                .await
+        });
+        shutdown.await;
+        tracing::info!("shutting down: unbinding sessions");
+        token.cancel();
+        tracker.close();
+        let grace = core.settings.drain_timeout + Duration::from_secs(1);
+        if tokio::time::timeout(grace, tracker.wait()).await.is_err() {
+            tracing::warn!("sessions did not drain in time");
+        }
+        let _ = tokio::time::timeout(Duration::from_secs(2), http_task).await;
+        switch_task.abort();
+        core.store.close().await?;
+        Ok(())
+    }
+}
+
+/// Hand undelivered messages back to the switch and queued receipts to their outboxes.
+async fn restore(core: &Arc<Core>) -> anyhow::Result<()> {
+    let unfinished = core.store.unfinished().await?;
+    let mut receipts = 0;
+    for account in core.accounts.iter() {
+        for r in core.store.pending_receipts(account.policy.system_id.as_str(), usize::MAX).await? {
+            let Some(m) = core.store.get(&r.message_id).await? else { continue };
+            let pdu = crate::receipts::receipt_pdu(&m, r.state, r.error_code, m.done_at.unwrap_or(r.created_at), r.intermediate);
+            account.outbox.push(Outgoing { kind: OutgoingKind::Receipt(r.receipt_id), pdu: Box::new(pdu) });
+            receipts += 1;
+        }
+    }
+    tracing::info!(messages = unfinished.len(), receipts, "restored from the store");
+    for m in unfinished {
+        core.switch.submit(m).await;
+    }
+    Ok(())
+}
+
+async fn accept_plain(core: Arc<Core>, listener: TcpListener, token: CancellationToken, tracker: TaskTracker) {
+    loop {
+        let (stream, peer) = tokio::select! {
+            _ = token.cancelled() => return,
+            r = listener.accept() => match r {
+                Ok(x) => x,
+                Err(e) => {
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let _ = stream.set_nodelay(true);
+        tracker.spawn(crate::session::serve(Arc::clone(&core), stream, peer, token.child_token()));
+    }
+}
+
+async fn accept_tls(core: Arc<Core>, listener: TcpListener, acceptor: TlsAcceptor, token: CancellationToken, tracker: TaskTracker) {
+    loop {
+        let (stream, peer) = tokio::select! {
+            _ = token.cancelled() => return,
+            r = listener.accept() => match r {
+                Ok(x) => x,
+                Err(e) => {
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+        };
+        let _ = stream.set_nodelay(true);
+        let (core, acceptor, child) = (Arc::clone(&core), acceptor.clone(), token.child_token());
+        tracker.spawn(async move {
+            // A handshake that stalls must not hold a task forever.
+            match tokio::time::timeout(core.settings.bind_timeout, acceptor.accept(stream)).await {
+                Ok(Ok(tls)) => crate::session::serve(core, tls, peer, child).await,
+                Ok(Err(e)) => tracing::info!(%peer, error = %e, "TLS handshake failed"),
+                Err(_) => tracing::info!(%peer, "TLS handshake timed out"),
+            }
+        });
+    }
+}

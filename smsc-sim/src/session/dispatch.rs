@@ -1,0 +1,88 @@
+//! Routing of each decoded PDU by command and bind state, and the answers to
+//! malformed PDUs.
+
+use std::ops::ControlFlow;
+
+use wire::smpp::rusmpp::{Command, CommandId, CommandStatus, Pdu};
+use wire::smpp::{FrameError, Outbound};
+
+use super::Session;
+use crate::core::Stats;
+
+/// A header-only response: SMPP 3.4 sends no body with a non-zero status.
+pub(crate) fn error_resp(id: CommandId, status: CommandStatus, seq: u32) -> Outbound {
+    let command_id = if id.is_operation() { id.matching_response() } else { CommandId::GenericNack };
+    Outbound::HeaderOnly { command_id, status, sequence_number: seq }
+}
+
+pub(crate) fn generic_nack(status: CommandStatus, seq: u32) -> Outbound {
+    Outbound::HeaderOnly { command_id: CommandId::GenericNack, status, sequence_number: seq }
+}
+
+impl Session {
+    pub(super) async fn answer_malformed(&mut self, err: FrameError) -> Result<(), ()> {
+        if err.generic_nack {
+            return self.send(generic_nack(err.status, err.sequence_number)).await;
+        }
+        // A malformed bind is a failed bind; everything else is answered in kind.
+        self.send(error_resp(err.command_id, err.status, err.sequence_number)).await
+    }
+
+    pub(super) async fn dispatch(&mut self, cmd: Command) -> ControlFlow<()> {
+        let seq = cmd.sequence_number();
+        let id = cmd.id();
+        let Some(pdu) = cmd.pdu().cloned() else {
+            // Only responses may come without a body (error responses).
+            self.on_response(id, cmd.status(), seq, None).await;
+            return ControlFlow::Continue(());
+        };
+        let bound = self.bound.as_ref().map(|b| b.guard.bind_type);
+        let res = match pdu {
+            Pdu::BindTransmitter(b) => self.on_bind(crate::accounts::BindType::Transmitter, b.into(), seq).await,
+            Pdu::BindReceiver(b) => self.on_bind(crate::accounts::BindType::Receiver, b.into(), seq).await,
+            Pdu::BindTransceiver(b) => self.on_bind(crate::accounts::BindType::Transceiver, b.into(), seq).await,
+            Pdu::EnquireLink => self.send(Command::new(CommandStatus::EsmeRok, seq, Pdu::EnquireLinkResp)).await,
+            Pdu::Unbind => {
+                let _ = self.send(Command::new(CommandStatus::EsmeRok, seq, Pdu::UnbindResp)).await;
+                return ControlFlow::Break(());
+            }
+            Pdu::UnbindResp if self.closing => return ControlFlow::Break(()),
+            _ if id.is_response() => {
+                self.on_response(id, cmd.status(), seq, Some(pdu)).await;
+                Ok(())
+            }
+            // Requests below need a transmitter-capable bind.
+            _ if !bound.is_some_and(|b| b.can_submit()) || self.closing => {
+                let status = CommandStatus::EsmeRinvbndsts;
+                match id {
+                    CommandId::Outbind | CommandId::AlertNotification => self.send(generic_nack(status, seq)).await,
+                    _ => self.send(error_resp(id, status, seq)).await,
+                }
+            }
+            Pdu::SubmitSm(sm) => self.on_submit_sm(*Box::new(sm), seq).await,
+            Pdu::DataSm(sm) => self.on_data_sm(sm, seq).await,
+            Pdu::SubmitMulti(sm) => self.on_submit_multi(sm, seq).await,
+            Pdu::QuerySm(q) => self.on_query_sm(q, seq),
+            Pdu::CancelSm(c) => self.on_cancel_sm(c, seq),
+            Pdu::ReplaceSm(r) => self.on_replace_sm(r, seq),
+            // MC-to-ESME operations and broadcast are not accepted from an ESME.
+            Pdu::DeliverSm(_) => self.send(error_resp(id, CommandStatus::EsmeRinvbndsts, seq)).await,
+            Pdu::Outbind(_) | Pdu::AlertNotification(_) => {
+                self.send(generic_nack(CommandStatus::EsmeRinvbndsts, seq)).await
+            }
+            _ => self.send(error_resp(id, CommandStatus::EsmeRinvcmdid, seq)).await,
+        };
+        if res.is_err() { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+    }
+
+    /// Whether another request fits in the window; answers ESME_RMSGQFUL if not.
+    pub(super) async fn window_has_room(&mut self, id: CommandId, seq: u32) -> Result<bool, ()> {
+        let window = self.bound.as_ref().map_or(1, |b| b.guard.account.policy.window.get() as usize);
+        if self.inflight.len() < window {
+            return Ok(true);
+        }
+        Stats::inc(&self.core.stats.queue_full);
+        self.send(error_resp(id, CommandStatus::EsmeRmsgqful, seq)).await?;
+        Ok(false)
+    }
+}

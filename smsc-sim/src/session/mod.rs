@@ -1,0 +1,190 @@
+//! One SMPP session: the state machine of a single ESME connection.
+//!
+//! The reader yields [`Inbound`] items from the exact-framing codec; each is
+//! dispatched by command_id and bind state (SMPP 5.0 §2.4 operation matrix:
+//! a PDU not allowed in the current state gets ESME_RINVBNDSTS). Requests
+//! that need the store (submit, query, cancel, replace) run as futures in
+//! `inflight`, whose count is the session's window (ESME_RMSGQFUL beyond it);
+//! their responses go out as they complete. Receiver binds pull deliver_sm
+//! from the account's outbox while their outbound window has room. A writer
+//! task batches everything queued into one write.
+
+mod bind;
+mod dispatch;
+mod ops;
+mod outgoing;
+mod submit;
+mod validate;
+mod writer;
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use futures::StreamExt;
+use futures::stream::FuturesUnordered;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+use tokio_util::codec::FramedRead;
+use tokio_util::sync::CancellationToken;
+use wire::smpp::{FrameCodec, Inbound, Outbound};
+
+use crate::accounts::BindGuard;
+use crate::core::{Core, Stats};
+use crate::outbox::Outgoing;
+
+/// What a request future yields: the response, and whether to drop the link after it.
+pub(crate) struct Reply {
+    pub out: Outbound,
+    pub disconnect: bool,
+}
+
+type ReplyFuture = Pin<Box<dyn Future<Output = Reply> + Send>>;
+
+pub(crate) struct Bound {
+    pub guard: BindGuard,
+    pub interface_version: u8,
+}
+
+pub(crate) struct Session {
+    core: Arc<Core>,
+    peer: SocketAddr,
+    out: mpsc::Sender<Outbound>,
+    bound: Option<Bound>,
+    inflight: FuturesUnordered<ReplyFuture>,
+    /// deliver_sm sent and not yet answered, by sequence number.
+    awaiting: HashMap<u32, (Outgoing, Instant)>,
+    next_seq: u32,
+    last_read: Instant,
+    /// Sequence number of our enquire_link still unanswered, and when it was sent.
+    keepalive: Option<(u32, Instant)>,
+    closing: bool,
+}
+
+/// Serve one connection until the peer unbinds or disconnects, or shutdown drains it.
+pub async fn serve<S>(core: Arc<Core>, io: S, peer: SocketAddr, shutdown: CancellationToken)
+where
+    S: AsyncRead + AsyncWrite + Send + 'static,
+{
+    let (rd, wr) = tokio::io::split(io);
+    let (tx, rx) = mpsc::channel(1024);
+    let writer = tokio::spawn(writer::run(wr, rx));
+    let reader = FramedRead::new(rd, FrameCodec::new(core.settings.max_pdu_len));
+    Stats::inc(&core.stats.sessions_open);
+    let mut session = Session {
+        core: Arc::clone(&core),
+        peer,
+        out: tx,
+        bound: None,
+        inflight: FuturesUnordered::new(),
+        awaiting: HashMap::new(),
+        next_seq: 1,
+        last_read: Instant::now(),
+        keepalive: None,
+        closing: false,
+    };
+    session.run(reader, shutdown).await;
+    session.release();
+    drop(session);
+    let _ = writer.await;
+    core.stats.sessions_open.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+}
+
+impl Session {
+    async fn run<R>(&mut self, mut reader: FramedRead<R, FrameCodec>, shutdown: CancellationToken)
+    where
+        R: AsyncRead + Unpin,
+    {
+        let mut drain_deadline: Option<Instant> = None;
+        loop {
+            let outbox = self.bound.as_ref().filter(|b| b.guard.bind_type.can_receive()).map(|b| Arc::clone(&b.guard.account));
+            let notified = outbox.as_ref().map(|a| a.outbox.notified());
+            let mut notified = Box::pin(notified);
+            if let Some(n) = notified.as_mut().as_pin_mut() {
+                n.enable();
+            }
+            if !self.closing {
+                self.pump_outbox().await;
+            }
+            let deadline = drain_deadline.unwrap_or_else(|| self.next_timer());
+            tokio::select! {
+                biased;
+                _ = shutdown.cancelled(), if drain_deadline.is_none() => {
+                    drain_deadline = Some(Instant::now() + self.core.settings.drain_timeout);
+                    if self.bound.is_none() {
+                        return;
+                    }
+                    self.begin_unbind().await;
+                }
+                Some(reply) = self.inflight.next(), if !self.inflight.is_empty() => {
+                    if self.send(reply.out).await.is_err() || reply.disconnect {
+                        return;
+                    }
+                }
+                item = reader.next() => {
+                    self.last_read = Instant::now();
+                    match item {
+                        Some(Ok(Inbound::Command(cmd))) => {
+                            if self.dispatch(*cmd).await.is_break() {
+                                self.finish_inflight().await;
+                                return;
+                            }
+                        }
+                        Some(Ok(Inbound::Malformed(err))) => {
+                            Stats::inc(&self.core.stats.malformed);
+                            tracing::debug!(peer = %self.peer, reason = %err.reason, "malformed PDU");
+                            if self.answer_malformed(err).await.is_err() {
+                                return;
+                            }
+                        }
+                        Some(Err(err)) => {
+                            tracing::info!(peer = %self.peer, %err, "closing connection");
+                            return;
+                        }
+                        None => return,
+                    }
+                }
+                _ = async { notified.as_mut().as_pin_mut().expect("guarded by if").await }, if notified.is_some() => {}
+                _ = tokio::time::sleep_until(deadline) => {
+                    if drain_deadline.is_some_and(|d| Instant::now() >= d) {
+                        return;
+                    }
+                    if self.on_timer().await.is_break() {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    pub(crate) fn next_seq(&mut self) -> u32 {
+        let seq = self.next_seq;
+        self.next_seq = if seq >= 0x7FFF_FFFF { 1 } else { seq + 1 };
+        seq
+    }
+
+    pub(crate) async fn send(&mut self, out: impl Into<Outbound>) -> Result<(), ()> {
+        self.out.send(out.into()).await.map_err(|_| ())
+    }
+
+    /// Let in-flight requests finish so accepted messages get their responses.
+    async fn finish_inflight(&mut self) {
+        while let Some(reply) = self.inflight.next().await {
+            let _ = self.send(reply.out).await;
+        }
+    }
+
+    /// Hand unacknowledged deliver_sm back to the account for another bind.
+    fn release(&mut self) {
+        if let Some(bound) = &self.bound {
+            let items: Vec<Outgoing> = {
+                let mut v: Vec<_> = self.awaiting.drain().map(|(seq, (o, _))| (seq, o)).collect();
+                v.sort_by_key(|(seq, _)| *seq);
+                v.into_iter().map(|(_, o)| o).collect()
+            };
+            bound.guard.account.outbox.requeue(items);
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! What the SMSC sends on its own: deliver_sm from the account's outbox while
+//! the outbound window has room, enquire_link when the link is idle, unbind at
+//! shutdown; and the responses the ESME sends back for them.
+
+use std::ops::ControlFlow;
+
+use tokio::time::Instant;
+use wire::smpp::rusmpp::{Command, CommandId, CommandStatus, Pdu};
+
+use super::Session;
+use crate::core::Stats;
+use crate::outbox::OutgoingKind;
+
+impl Session {
+    /// Send queued deliver_sm while this receiver's window has room.
+    pub(super) async fn pump_outbox(&mut self) {
+        let Some(bound) = self.bound.as_ref().filter(|b| b.guard.bind_type.can_receive()) else {
+            return;
+        };
+        let account = std::sync::Arc::clone(&bound.guard.account);
+        let legacy = bound.interface_version < 0x34;
+        while self.awaiting.len() < account.policy.window.get() as usize {
+            let Some(item) = account.outbox.pop() else { break };
+            let seq = self.next_seq();
+            let mut pdu = (*item.pdu).clone();
+            if legacy {
+                // SMPP 3.3 peers get no TLVs.
+                pdu.clear_tlvs();
+            }
+            let cmd = Command::new(CommandStatus::EsmeRok, seq, Pdu::DeliverSm(pdu));
+            self.awaiting.insert(seq, (item, Instant::now()));
+            if self.send(cmd).await.is_err() {
+                return;
+            }
+        }
+    }
+
+    pub(super) async fn on_response(&mut self, id: CommandId, status: CommandStatus, seq: u32, _pdu: Option<Pdu>) {
+        match id {
+            CommandId::EnquireLinkResp => {
+                if self.keepalive.is_some_and(|(s, _)| s == seq) {
+                    self.keepalive = None;
+                }
+            }
+            CommandId::DeliverSmResp | CommandId::DataSmResp | CommandId::GenericNack => {
+                let Some((item, _)) = self.awaiting.remove(&seq) else { return };
+                if status != CommandStatus::EsmeRok {
+                    tracing::info!(peer = %self.peer, ?status, "deliver_sm refused by ESME; will retry");
+                    if let Some(b) = &self.bound {
+                        b.guard.account.outbox.requeue(vec![item]);
+                    }
+                    return;
+                }
+                match item.kind {
+                    OutgoingKind::Receipt(receipt_id) => {
+                        Stats::inc(&self.core.stats.receipts_acked);
+                        if let Err(e) = self.core.store.ack_receipt(receipt_id).await {
+                            tracing::error!(error = %e, "recording receipt acknowledgement failed");
+                        }
+                    }
+                    OutgoingKind::Mo(mut message) => {
+                        Stats::inc(&self.core.stats.mo_sent);
+                        message.state = crate::message::MessageState::Delivered;
+                        message.done_at = Some(self.core.clock.now_ms());
+                        if let Err(e) = self.core.store.insert(vec![*message]).await {
+                            tracing::error!(error = %e, "recording a delivered MO message failed");
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The earliest of: bind timeout, inactivity, keepalive, deliver_sm response timeouts.
+    pub(super) fn next_timer(&self) -> Instant {
+        let s = &self.core.settings;
+        let mut t = self.last_read + if self.bound.is_some() { s.inactivity_timeout } else { s.bind_timeout };
+        if self.bound.is_some() {
+            t = t.min(self.last_read + s.enquire_link_interval);
+        }
+        if let Some((_, sent)) = self.keepalive {
+            t = t.min(sent + s.response_timeout);
+        }
+        if let Some(oldest) = self.awaiting.values().map(|(_, at)| *at).min() {
+            t = t.min(oldest + s.response_timeout);
+        }
+        t
+    }
+
+    pub(super) async fn on_timer(&mut self) -> ControlFlow<()> {
+        let s = self.core.settings.clone();
+        let now = Instant::now();
+        if self.bound.is_none() && now >= self.last_read + s.bind_timeout {
+            tracing::info!(peer = %self.peer, "no bind within the bind timeout; closing");
+            return ControlFlow::Break(());
+        }
+        if now >= self.last_read + s.inactivity_timeout {
+            tracing::info!(peer = %self.peer, "inactive; unbinding");
+            self.begin_unbind().await;
+            return ControlFlow::Break(());
+        }
+        if let Some((_, sent)) = self.keepalive {
+            if now >= sent + s.response_timeout {
+                tracing::info!(peer = %self.peer, "enquire_link unanswered; closing");
+                return ControlFlow::Break(());
+            }
+        } else if self.bound.is_some() && now >= self.last_read + s.enquire_link_interval {
+            let seq = self.next_seq();
+            self.keepalive = Some((seq, now));
+            if self.send(Command::new(CommandStatus::EsmeRok, seq, Pdu::EnquireLink)).await.is_err() {
+                return ControlFlow::Break(());
+            }
+        }
+        // deliver_sm unanswered for too long go back to the outbox.
+        let expired: Vec<u32> = self
+            .awaiting
+            .iter()
+            .filter(|(_, (_, at))| now >= *at + s.response_timeout)
+            .map(|(seq, _)| *seq)
+            .collect();
+        if !expired.is_empty() {
+            let items = expired.iter().filter_map(|seq| self.awaiting.remove(seq)).map(|(o, _)| o).collect();
+            if let Some(b) = &self.bound {
+                b.guard.account.outbox.requeue(items);
+            }
+        }
+        ControlFlow::Continue(())
+    }
+
+    /// Start a graceful close: the SMSC unbinds and waits for unbind_resp.
+    pub(super) async fn begin_unbind(&mut self) {
+        self.closing = true;
+        if self.bound.is_some() {
+            let seq = self.next_seq();
+            let _ = self.send(Command::new(CommandStatus::EsmeRok, seq, Pdu::Unbind)).await;
+        }
+    }
+}
