@@ -1,0 +1,218 @@
+//! `POST /api/mo`: inject a mobile-originated message, as if a handset had
+//! sent it. The destination picks the account ([`Accounts::route_mo`] over
+//! the accounts' address_range); the text is encoded in the smallest
+//! alphabet (or the data_coding asked for) into one deliver_sm with
+//! esm_class 0x00, queued on that account's outbox as an ENROUTE
+//! [`Message`]. A receiver bind sends it; once the ESME acknowledges it the
+//! session stores it as DELIVERED. Answers 202 with the id and account.
+//!
+//! [`Accounts::route_mo`]: crate::accounts::Accounts::route_mo
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use wire::smpp::esm;
+use wire::smpp::rusmpp::pdus::DeliverSm;
+use wire::smpp::rusmpp::types::{COctetString, OctetString};
+use wire::smpp::rusmpp::values::{DataCoding, Npi, Ton};
+use wire::text::{self, Encoding};
+
+use super::AppState;
+use super::error::ApiError;
+use super::extract::JsonBody;
+use crate::message::{Address, Message, MessageState};
+use crate::outbox::{Outgoing, OutgoingKind};
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoRequest {
+    from: String,
+    to: String,
+    text: String,
+    data_coding: Option<u8>,
+}
+
+/// TON/NPI from how the address is written: `+` and digits is international
+/// E.164, bare digits unknown/E.164, anything else alphanumeric.
+fn address(field: &str, addr: &str) -> Result<Address, ApiError> {
+    let bad = |why: &str| ApiError::bad_request(format!("{field}: {addr:?} {why}"));
+    if let Some(digits) = addr.strip_prefix('+') {
+        if digits.is_empty() || digits.len() > 20 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(bad("must be 1 to 20 digits after '+'"));
+        }
+        return Ok(Address { ton: 1, npi: 1, addr: digits.to_owned() });
+    }
+    if addr.is_empty() {
+        return Err(bad("is empty"));
+    }
+    if addr.bytes().all(|b| b.is_ascii_digit()) {
+        if addr.len() > 20 {
+            return Err(bad("is longer than 20 digits"));
+        }
+        return Ok(Address { ton: 0, npi: 1, addr: addr.to_owned() });
+    }
+    if addr.len() > 11 || !addr.chars().all(|c| c.is_ascii_graphic() || c == ' ') {
+        return Err(bad("must be digits or at most 11 printable ASCII characters"));
+    }
+    Ok(Address { ton: 5, npi: 0, addr: addr.to_owned() })
+}
+
+/// The user data and its data_coding, if it fits one message: 160 septets
+/// (one per octet, as SMPP carries GSM-7) or 140 octets otherwise.
+fn encode(body: &str, data_coding: Option<u8>) -> Result<(u8, Vec<u8>), ApiError> {
+    let (encoding, data_coding) = match data_coding {
+        Some(dc) => match Encoding::from_data_coding(dc) {
+            Some(e) => (e, dc),
+            None => {
+                return Err(ApiError::bad_request(format!(
+                    "data_coding 0x{dc:02X} is not supported"
+                )));
+            }
+        },
+        None => {
+            let e = text::smallest_encoding(body);
+            (e, e.data_coding())
+        }
+    };
+    let bytes = text::encode(body, encoding).map_err(|e| ApiError::bad_request(format!("text: {e}")))?;
+    let (max, unit) = match encoding {
+        Encoding::Gsm7 | Encoding::Ia5 => (160, "septets"),
+        _ => (140, "octets"),
+    };
+    if bytes.len() > max {
+        return Err(ApiError::bad_request(format!(
+            "text: {} {unit} in {encoding} does not fit one message ({max} {unit} at most)",
+            bytes.len()
+        )));
+    }
+    Ok((data_coding, bytes))
+}
+
+fn deliver_sm(m: &Message) -> Result<DeliverSm, ApiError> {
+    let addr = |a: &Address| {
+        COctetString::<1, 21>::from_slice(a.addr.as_bytes())
+            .map_err(|e| ApiError::Internal(anyhow::anyhow!("MO address {:?}: {e:?}", a.addr)))
+    };
+    let short_message = OctetString::from_slice(&m.payload)
+        .map_err(|e| ApiError::Internal(anyhow::anyhow!("MO user data: {e:?}")))?;
+    Ok(DeliverSm::builder()
+        .source_addr_ton(Ton::from(m.source.ton))
+        .source_addr_npi(Npi::from(m.source.npi))
+        .source_addr(addr(&m.source)?)
+        .dest_addr_ton(Ton::from(m.dest.ton))
+        .dest_addr_npi(Npi::from(m.dest.npi))
+        .destination_addr(addr(&m.dest)?)
+        .esm_class(esm::esm_class(esm::DEFAULT))
+        .data_coding(DataCoding::from(m.data_coding))
+        .short_message(short_message)
+        .build())
+}
+
+pub(super) async fn inject(
+    State(app): State<AppState>,
+    JsonBody(req): JsonBody<MoRequest>,
+) -> Result<(StatusCode, Json<Value>), ApiError> {
+    let source = address("from", &req.from)?;
+    let dest = address("to", &req.to)?;
+    let (data_coding, payload) = encode(&req.text, req.data_coding)?;
+    let core = &app.core;
+    let account = core.accounts.route_mo(&req.to).ok_or_else(|| {
+        ApiError::NotFound(format!("no account's address_range matches {:?}", req.to))
+    })?;
+    let system_id = account.policy.system_id.as_str().to_owned();
+    let id = core.ids.next(&core.store, account.policy.message_id_format).await?;
+    let now = core.clock.now_ms();
+    let validity = i64::try_from(core.settings.default_validity.as_millis()).unwrap_or(i64::MAX);
+    let message = Message {
+        id: id.clone(),
+        account: system_id.clone(),
+        service_type: String::new(),
+        source,
+        dest,
+        esm_class: esm::DEFAULT,
+        protocol_id: 0,
+        priority: 0,
+        registered_delivery: 0,
+        data_coding,
+        payload,
+        sar: None,
+        submitted_at: now,
+        deliver_at: None,
+        expires_at: now.saturating_add(validity),
+        state: MessageState::Enroute,
+        done_at: None,
+        error_code: 0,
+        attempts: 0,
+    };
+    let pdu = Box::new(deliver_sm(&message)?);
+    account.outbox.push(Outgoing { kind: OutgoingKind::Mo(Box::new(message)), pdu });
+    tracing::info!(id, account = system_id, "MO message injected over the admin API");
+    Ok((StatusCode::ACCEPTED, Json(json!({ "id": id, "account": system_id }))))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_get_ton_and_npi_from_their_form() {
+        let a = address("from", "+447700900123").expect("valid");
+        assert_eq!((a.ton, a.npi, a.addr.as_str()), (1, 1, "447700900123"));
+        let a = address("to", "12345").expect("valid");
+        assert_eq!((a.ton, a.npi), (0, 1));
+        let a = address("from", "MyBank").expect("valid");
+        assert_eq!((a.ton, a.npi), (5, 0));
+        for bad in ["", "+", "+44x", "Much-too-long-name", "123456789012345678901"] {
+            assert!(address("from", bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn text_takes_the_smallest_encoding_that_fits_one_message() {
+        assert_eq!(encode("STOP", None).expect("fits"), (0x00, b"STOP".to_vec()));
+        let (dc, bytes) = encode("Привет", None).expect("fits");
+        assert_eq!((dc, bytes.len()), (0x08, 12));
+        // '€' is an escape: two septets.
+        assert_eq!(encode(&"€".repeat(80), None).expect("fits").1.len(), 160);
+        assert!(encode(&"€".repeat(81), None).is_err());
+        assert!(encode(&"й".repeat(71), None).is_err());
+        let (dc, bytes) = encode("café", Some(0x03)).expect("Latin-1 asked for");
+        assert_eq!((dc, bytes), (0x03, vec![b'c', b'a', b'f', 0xE9]));
+        assert!(encode("x", Some(0x05)).is_err());
+        assert!(encode("й", Some(0x03)).is_err());
+    }
+
+    #[test]
+    fn the_pdu_is_a_plain_mo_deliver_sm() {
+        let m = Message {
+            id: "1".into(),
+            account: "a".into(),
+            service_type: String::new(),
+            source: Address { ton: 1, npi: 1, addr: "447700900123".into() },
+            dest: Address { ton: 0, npi: 1, addr: "12345".into() },
+            esm_class: 0,
+            protocol_id: 0,
+            priority: 0,
+            registered_delivery: 0,
+            data_coding: 0,
+            payload: b"STOP".to_vec(),
+            sar: None,
+            submitted_at: 0,
+            deliver_at: None,
+            expires_at: 0,
+            state: MessageState::Enroute,
+            done_at: None,
+            error_code: 0,
+            attempts: 0,
+        };
+        let pdu = deliver_sm(&m).expect("valid");
+        assert_eq!(u8::from(pdu.esm_class), 0x00);
+        assert_eq!(u8::from(pdu.source_addr_ton), 1);
+        assert_eq!(pdu.source_addr.as_str(), "447700900123");
+        assert_eq!(pdu.destination_addr.as_str(), "12345");
+        assert_eq!(pdu.short_message().as_ref(), b"STOP");
+        assert!(pdu.tlvs().is_empty());
+    }
+}
