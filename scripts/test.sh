@@ -37,20 +37,21 @@ sys.exit(0 if version("smpplib") == sys.argv[1] else 1)
 PY
 }
 
+# A Debian-managed Python (PEP 668) refuses pip installs unless told to.
+externally_managed() {
+    python3 -c 'import os, sys, sysconfig
+sys.exit(0 if os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED")) else 1)'
+}
+
 install_smpplib() {
     if smpplib_installed; then
         return
     fi
     log "pip install smpplib==$SMPPLIB_VERSION"
-    local pip=(python3 -m pip install --quiet --disable-pip-version-check --no-input)
-    local spec="smpplib==$SMPPLIB_VERSION"
-    # Plain pip works as root on a pip-managed Python; --user without root; a
-    # Debian-managed Python (PEP 668) needs --break-system-packages.
-    if [ "$(id -u)" -eq 0 ]; then
-        "${pip[@]}" "$spec" || "${pip[@]}" --break-system-packages "$spec"
-    else
-        "${pip[@]}" --user "$spec" || "${pip[@]}" --user --break-system-packages "$spec"
-    fi
+    local args=(--quiet --disable-pip-version-check --no-input)
+    if [ "$(id -u)" -eq 0 ]; then args+=(--root-user-action=ignore); else args+=(--user); fi
+    if externally_managed; then args+=(--break-system-packages); fi
+    python3 -m pip install "${args[@]}" "smpplib==$SMPPLIB_VERSION"
     smpplib_installed || { log "smpplib $SMPPLIB_VERSION still not importable by python3"; exit 1; }
 }
 

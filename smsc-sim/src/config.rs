@@ -117,7 +117,7 @@ impl Config {
     pub fn from_toml_str(text: &str) -> Result<Self, ConfigError> {
         let config: Config = toml::from_str(text).map_err(|e| ConfigError::Syntax {
             origin: "config".into(),
-            message: e.to_string(),
+            message: e.to_string().trim_end().to_owned(),
         })?;
         config.check()?;
         Ok(config)
@@ -195,7 +195,7 @@ impl Config {
             if !seen.insert(&s.target) {
                 return Err(invalid(
                     format!("hlr.subscribers[{i}]"),
-                    format!("{:?} is listed twice", s.target),
+                    format!("{} is listed twice", s.target),
                 ));
             }
         }

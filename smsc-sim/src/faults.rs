@@ -13,46 +13,20 @@
 //! so adding a certain rule does not shift the random ones. With no rules,
 //! both calls are one atomic load.
 
+mod outcome;
 mod rule;
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
-use std::time::Duration;
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use wire::smpp::rusmpp::CommandStatus;
+
+use crate::config::{FaultsConfig, Probability};
 
 pub use crate::config::Pattern;
-use crate::config::{FaultsConfig, Probability};
-use crate::message::MessageState;
+pub use outcome::{ReceiptFault, SubmitFault, SubmitOutcome};
 pub use rule::{FaultAction, FaultRule};
-
-/// How the session answers a submit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SubmitOutcome {
-    #[default]
-    Proceed,
-    Reject(CommandStatus),
-    Throttle,
-    Disconnect,
-}
-
-/// The faults for one submit: an optional delay before the outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct SubmitFault {
-    pub delay: Option<Duration>,
-    pub outcome: SubmitOutcome,
-}
-
-/// The faults for one message's receipt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct ReceiptFault {
-    /// Final state and network error code to report instead of the real one.
-    pub override_state: Option<(MessageState, u16)>,
-    pub delay: Option<Duration>,
-    pub drop: bool,
-}
 
 /// Independent decisions; each is made by the first rule of its kind.
 #[derive(Clone, Copy)]

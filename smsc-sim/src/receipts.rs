@@ -48,7 +48,7 @@ pub fn receipt_text(m: &Message, state: MessageState, error_code: u16, done_at: 
 /// A receipt (or, with `intermediate`, an intermediate notification) as deliver_sm.
 pub fn receipt_pdu(m: &Message, state: MessageState, error_code: u16, done_at: i64, intermediate: bool) -> DeliverSm {
     let body = receipt_text(m, state, error_code, done_at);
-    let addr = |a: &str| COctetString::<1, 21>::from_slice(a.as_bytes()).unwrap_or_else(|_| COctetString::empty());
+    let addr = |a: &str| COctetString::<1, 21>::from_string(a.to_owned()).unwrap_or_else(|_| COctetString::empty());
     let esm_class = if intermediate { esm::INTERMEDIATE_NOTIFICATION } else { esm::MC_DELIVERY_RECEIPT };
     DeliverSm::builder()
         .source_addr_ton(Ton::from(m.dest.ton))
@@ -61,7 +61,7 @@ pub fn receipt_pdu(m: &Message, state: MessageState, error_code: u16, done_at: i
         .data_coding(DataCoding::from(0u8))
         .short_message(OctetString::from_slice(body.as_bytes()).unwrap_or_else(|_| OctetString::empty()))
         .tlvs(vec![
-            Tlv::ReceiptedMessageId(COctetString::from_slice(m.id.as_bytes()).unwrap_or_else(|_| COctetString::empty())),
+            Tlv::ReceiptedMessageId(COctetString::from_string(m.id.to_owned()).unwrap_or_else(|_| COctetString::empty())),
             Tlv::MessageState(PduState::from(state.as_u8())),
             Tlv::NetworkErrorCode(NetworkErrorCode::new(ErrorCodeNetworkType::Gsm, error_code)),
         ])

@@ -13,8 +13,8 @@ use wire::smpp::rusmpp::{CommandStatus, Pdu};
 
 fn bind_tx(system_id: &str, password: &str) -> BindTransmitter {
     BindTransmitter::builder()
-        .system_id(COctetString::from_slice(system_id.as_bytes()).expect("id"))
-        .password(COctetString::from_slice(password.as_bytes()).expect("pw"))
+        .system_id(COctetString::from_string(system_id.to_owned()).expect("id"))
+        .password(COctetString::from_string(password.to_owned()).expect("pw"))
         .interface_version(InterfaceVersion::Smpp3_4)
         .build()
 }
@@ -61,7 +61,7 @@ async fn acknowledged_messages_survive_a_restart_and_finish_after_it() {
     for i in 0..5 {
         let mut sm = submit("447700900123", &format!("later {i}"), 1);
         sm.schedule_delivery_time =
-            wire::smpp::rusmpp::types::EmptyOrFullCOctetString::from_slice(b"000000000002000R").expect("time");
+            wire::smpp::rusmpp::types::EmptyOrFullCOctetString::from_string("000000000002000R".to_owned()).expect("time");
         ids.push(message_id(&p.request(sm).await));
     }
     drop(p);
@@ -70,7 +70,7 @@ async fn acknowledged_messages_survive_a_restart_and_finish_after_it() {
     let srv = Server::start("", Some(dir.path())).await;
     let mut p = Peer::bound(srv.smpp, "gateway", "gw-pw").await;
     for id in &ids {
-        let q = QuerySm::builder().message_id(COctetString::from_slice(id.as_bytes()).expect("id")).build();
+        let q = QuerySm::builder().message_id(COctetString::from_string(id.to_owned()).expect("id")).build();
         let r = p.request(q).await;
         assert_eq!(r.status(), CommandStatus::EsmeRok, "message {id} known after restart");
     }

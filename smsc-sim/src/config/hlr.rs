@@ -52,6 +52,15 @@ pub enum SubscriberMatch {
     Prefix(String),
 }
 
+impl fmt::Display for SubscriberMatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SubscriberMatch::Number(n) => write!(f, "number +{n}"),
+            SubscriberMatch::Prefix(p) => write!(f, "prefix {p}"),
+        }
+    }
+}
+
 impl SubscriberMatch {
     pub fn matches(&self, addr: &str) -> bool {
         let addr = addr.strip_prefix('+').unwrap_or(addr);

@@ -176,7 +176,7 @@ fn bad_configs() -> Vec<(String, &'static [&'static str])> {
         (
             "[[hlr.subscribers]]\nprefix = \"44\"\nprofile = \"auto\"\n[[hlr.subscribers]]\nprefix = \"+44\"\nprofile = \"unknown\""
                 .into(),
-            &["hlr.subscribers[1]"],
+            &["hlr.subscribers[1]", "prefix 44"],
         ),
         ("[faults]\nseed = \"x\"".into(), &["seed"]),
         (rule("probability = 1.5\naction = { throttle = true }"), &["probability"]),

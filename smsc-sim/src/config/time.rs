@@ -5,8 +5,8 @@
 
 use std::time::Duration;
 
+use serde::Deserialize;
 use serde::de::{Deserializer, Error};
-use serde::{Deserialize, Serialize, Serializer};
 
 fn positive<E: Error>(n: u64) -> Result<u64, E> {
     if n == 0 {
@@ -45,16 +45,4 @@ pub(crate) fn secs_list_positive<'de, D: Deserializer<'de>>(
 /// Milliseconds, zero allowed.
 pub(crate) fn millis<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
     u64::deserialize(d).map(Duration::from_millis)
-}
-
-/// Optional milliseconds (use with `#[serde(default)]`).
-pub(crate) fn opt_millis<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Duration>, D::Error> {
-    u64::deserialize(d).map(|n| Some(Duration::from_millis(n)))
-}
-
-/// Milliseconds on the way out, saturating (no configured value comes near).
-pub(crate) fn ser_millis<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-    u64::try_from(d.as_millis())
-        .unwrap_or(u64::MAX)
-        .serialize(s)
 }

@@ -4,6 +4,7 @@ use wire::smpp::rusmpp::CommandStatus;
 
 use super::*;
 use crate::config::SystemId;
+use crate::message::MessageState;
 
 fn rule(action: FaultAction, dest: Option<&str>, account: Option<&str>, p: f64) -> FaultRule {
     FaultRule {

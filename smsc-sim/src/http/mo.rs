@@ -92,7 +92,7 @@ fn encode(body: &str, data_coding: Option<u8>) -> Result<(u8, Vec<u8>), ApiError
 
 fn deliver_sm(m: &Message) -> Result<DeliverSm, ApiError> {
     let addr = |a: &Address| {
-        COctetString::<1, 21>::from_slice(a.addr.as_bytes())
+        COctetString::<1, 21>::from_string(a.addr.to_owned())
             .map_err(|e| ApiError::Internal(anyhow::anyhow!("MO address {:?}: {e:?}", a.addr)))
     };
     let short_message = OctetString::from_slice(&m.payload)

@@ -71,7 +71,7 @@ impl Session {
 }
 
 fn bind_resp(kind: BindType, system_id: &str, peer_version: u8, seq: u32) -> Command {
-    let sid = COctetString::<1, 16>::from_slice(system_id.as_bytes()).unwrap_or_else(|_| COctetString::empty());
+    let sid = COctetString::<1, 16>::from_string(system_id.to_owned()).unwrap_or_else(|_| COctetString::empty());
     // sc_interface_version is a TLV, so only peers of 3.4 and later get it.
     let version = (peer_version >= 0x34).then_some(InterfaceVersion::Smpp5_0);
     let pdu: Pdu = match kind {

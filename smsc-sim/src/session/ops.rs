@@ -29,7 +29,7 @@ impl Session {
                     let final_date = m
                         .done_at
                         .and_then(|t| wire::smpp::time::format_smpp_absolute(t).ok())
-                        .and_then(|s| EmptyOrFullCOctetString::from_slice(s.as_bytes()).ok())
+                        .and_then(|s| EmptyOrFullCOctetString::from_string(s.to_owned()).ok())
                         .unwrap_or_else(EmptyOrFullCOctetString::empty);
                     let pdu = QuerySmResp::builder()
                         .message_id(q.message_id.clone())

@@ -60,7 +60,7 @@ fn from_data_sm(sm: &DataSm) -> Submission {
 }
 
 fn message_id(id: &str) -> COctetString<1, 65> {
-    COctetString::from_slice(id.as_bytes()).unwrap_or_else(|_| COctetString::empty())
+    COctetString::from_string(id.to_owned()).unwrap_or_else(|_| COctetString::empty())
 }
 
 impl Session {

@@ -168,8 +168,8 @@ impl Peer {
 
 pub fn bind_trx(system_id: &str, password: &str, version: u8) -> BindTransceiver {
     BindTransceiver::builder()
-        .system_id(COctetString::from_slice(system_id.as_bytes()).expect("system_id"))
-        .password(COctetString::from_slice(password.as_bytes()).expect("password"))
+        .system_id(COctetString::from_string(system_id.to_owned()).expect("system_id"))
+        .password(COctetString::from_string(password.to_owned()).expect("password"))
         .interface_version(InterfaceVersion::from(version))
         .build()
 }
@@ -178,10 +178,10 @@ pub fn submit(dest: &str, text: &str, registered_delivery: u8) -> SubmitSm {
     SubmitSm::builder()
         .source_addr_ton(Ton::Alphanumeric)
         .source_addr_npi(Npi::Unknown)
-        .source_addr(COctetString::from_slice(b"MyBank").expect("source"))
+        .source_addr(COctetString::from_string("MyBank".to_owned()).expect("source"))
         .dest_addr_ton(Ton::International)
         .dest_addr_npi(Npi::Isdn)
-        .destination_addr(COctetString::from_slice(dest.as_bytes()).expect("dest"))
+        .destination_addr(COctetString::from_string(dest.to_owned()).expect("dest"))
         .esm_class(esm::esm_class(esm::DEFAULT))
         .registered_delivery(RegisteredDelivery::from(registered_delivery))
         .short_message(OctetString::from_slice(text.as_bytes()).expect("text"))

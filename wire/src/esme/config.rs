@@ -42,7 +42,10 @@ pub struct Backoff {
 impl Backoff {
     /// The delay that follows `current`.
     pub fn next(&self, current: Duration) -> Duration {
-        current.mul_f64(self.factor).clamp(self.min, self.max)
+        // try_from: a huge factor must saturate at `max`, not panic.
+        Duration::try_from_secs_f64(current.as_secs_f64() * self.factor)
+            .unwrap_or(self.max)
+            .clamp(self.min, self.max)
     }
 }
 
@@ -151,7 +154,8 @@ impl EsmeConfig {
                 return Err(bad(&format!("{name} must be above zero")));
             }
         }
-        if self.reconnect.max < self.reconnect.min || !(self.reconnect.factor >= 1.0) {
+        let factor_ok = self.reconnect.factor.is_finite() && self.reconnect.factor >= 1.0;
+        if self.reconnect.max < self.reconnect.min || !factor_ok {
             return Err(bad("reconnect backoff needs min <= max and factor >= 1"));
         }
         if self.max_pdu_len < HEADER_LEN + 1 || self.event_capacity == 0 {
@@ -206,5 +210,73 @@ impl EsmeConfig {
                 address_range,
             )),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> EsmeConfig {
+        EsmeConfig::new("127.0.0.1:2775", "gateway", "gateway")
+    }
+
+    #[test]
+    fn backoff_grows_by_factor_and_saturates() {
+        let b = Backoff {
+            min: Duration::from_secs(1),
+            max: Duration::from_secs(5),
+            factor: 2.0,
+        };
+        let mut d = b.min;
+        let steps: Vec<u64> = (0..4)
+            .map(|_| {
+                d = b.next(d);
+                d.as_secs()
+            })
+            .collect();
+        assert_eq!(steps, vec![2, 4, 5, 5]);
+        let huge = Backoff { factor: 1e300, ..b };
+        assert_eq!(huge.next(Duration::from_secs(3)), b.max);
+    }
+
+    #[test]
+    fn bind_pdu_follows_mode_and_version() {
+        let mut c = config();
+        c.bind_mode = BindMode::Receiver;
+        c.interface_version = 0x50;
+        match c.bind_pdu().unwrap() {
+            Pdu::BindReceiver(b) => {
+                assert_eq!(u8::from(b.interface_version), 0x50);
+                assert_eq!(b.system_id.to_string(), "gateway");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn bad_values_are_config_errors() {
+        type Breaks = fn(&mut EsmeConfig);
+        let cases: Vec<(&str, Breaks)> = vec![
+            ("system_id", |c| c.system_id = "a-system-id-too-long".into()),
+            ("password", |c| c.password = "ninechars".into()),
+            ("password", |c| c.password = "pässwd".into()),
+            ("window", |c| c.window = 0),
+            ("interface_version", |c| c.interface_version = 0x40),
+            ("first_sequence_number", |c| {
+                c.first_sequence_number = 0x8000_0000
+            }),
+            ("backoff", |c| c.reconnect.factor = 0.5),
+            ("response_timeout", |c| c.response_timeout = Duration::ZERO),
+        ];
+        for (field, breaks) in cases {
+            let mut c = config();
+            breaks(&mut c);
+            match c.bind_pdu() {
+                Err(EsmeError::Config(msg)) => assert!(msg.contains(field), "{field}: {msg}"),
+                other => panic!("{field}: expected a config error, got {other:?}"),
+            }
+        }
+        assert!(config().bind_pdu().is_ok());
     }
 }

@@ -45,18 +45,6 @@ impl Link {
             pending: Pending::default(),
         }
     }
-
-    /// Queue a command; false when the writer is gone.
-    pub(crate) async fn send(&self, command: &Command) -> bool {
-        self.out.send(Out::Pdu(encode(command))).await.is_ok()
-    }
-
-    /// Queue a body-less response (error responses, enquire_link_resp, generic_nack).
-    pub(crate) async fn send_header(&self, id: CommandId, status: CommandStatus, seq: u32) -> bool {
-        let mut buf = BytesMut::with_capacity(16);
-        encode_header_only(id, status, seq, &mut buf);
-        self.out.send(Out::Pdu(buf.freeze())).await.is_ok()
-    }
 }
 
 /// What callers wait on: a bound link, a reconnect in progress, or the end.
@@ -65,6 +53,13 @@ pub(crate) enum LinkState {
     Connecting,
     Bound(Arc<Link>),
     Closed,
+}
+
+/// A body-less PDU: error responses, generic_nack.
+pub(crate) fn encode_header(id: CommandId, status: CommandStatus, seq: u32) -> Bytes {
+    let mut buf = BytesMut::with_capacity(16);
+    encode_header_only(id, status, seq, &mut buf);
+    buf.freeze()
 }
 
 pub(crate) fn encode(command: &Command) -> Bytes {
@@ -147,10 +142,8 @@ mod tests {
         let (tx, rx) = mpsc::channel(64);
         let link = Link::new(tx);
         for seq in 1..=50 {
-            assert!(
-                link.send(&Command::new(CommandStatus::EsmeRok, seq, Pdu::EnquireLink))
-                    .await
-            );
+            let ping = encode(&Command::new(CommandStatus::EsmeRok, seq, Pdu::EnquireLink));
+            link.out.send(Out::Pdu(ping)).await.unwrap();
         }
         let (ack_tx, ack_rx) = oneshot::channel();
         link.out.send(Out::Close(ack_tx)).await.unwrap();

@@ -8,10 +8,14 @@
 //! the status the frame codec chose, and the session carries on. After
 //! `enquire_link_interval` without inbound traffic it sends enquire_link; if
 //! nothing arrives within `enquire_link_timeout` the connection is dead.
+//! Replies wait at most `enquire_link_timeout` for room in the write queue;
+//! an SMSC that stopped reading our replies has a dead link too.
 //! Teardown hides the link, fails outstanding requests with `Disconnected`,
 //! lets the writer flush (an unbind_resp, say) and closes the socket.
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
+
+use bytes::Bytes;
 
 use futures::StreamExt;
 use rusmpp::{
@@ -19,7 +23,10 @@ use rusmpp::{
     pdus::{DataSmResp, DeliverSmResp},
 };
 use tokio::{
-    sync::{mpsc, oneshot},
+    sync::{
+        mpsc::{self, error::SendTimeoutError},
+        oneshot,
+    },
     task::JoinHandle,
     time::{Instant, sleep_until},
 };
@@ -29,8 +36,9 @@ use tracing::{debug, warn};
 use super::{
     Shared,
     connection::Bound,
+    error::EsmeError,
     events::{DisconnectReason, Event, Events},
-    link::{Link, LinkState, Out, write_batches},
+    link::{Link, LinkState, Out, encode, encode_header, write_batches},
     transport::BoxRead,
 };
 use crate::smpp::{FrameCodec, FrameError, Inbound};
@@ -84,6 +92,11 @@ impl Session {
         // since traffic proves the link as well as the enquire_link_resp would.
         let mut keepalive: Option<Instant> = None;
         let timer = sleep_until(last_read + config.enquire_link_interval);
+        let link = self.link.clone();
+        let replies = Replies {
+            link: &link,
+            limit: config.enquire_link_timeout,
+        };
         tokio::pin!(timer);
         loop {
             tokio::select! {
@@ -99,15 +112,14 @@ impl Session {
                 item = self.frames.next() => {
                     last_read = Instant::now();
                     keepalive = None;
-                    match item {
+                    let flow = match item {
                         None => return DisconnectReason::PeerClosed,
                         Some(Err(e)) => return DisconnectReason::Io(format!("read: {e}")),
-                        Some(Ok(Inbound::Command(c))) => {
-                            if let Some(end) = command(&self.link, c, events).await {
-                                return end;
-                            }
-                        }
-                        Some(Ok(Inbound::Malformed(e))) => malformed(&self.link, e).await,
+                        Some(Ok(Inbound::Command(c))) => replies.command(c, events).await,
+                        Some(Ok(Inbound::Malformed(e))) => replies.malformed(e).await,
+                    };
+                    if let Err(end) = flow {
+                        return end;
                     }
                 }
                 () = &mut timer => {
@@ -117,7 +129,9 @@ impl Session {
                         Some(deadline) => timer.as_mut().reset(deadline),
                         None if now >= last_read + config.enquire_link_interval => {
                             let seq = shared.seq.next();
-                            self.link.send(&Command::new(CommandStatus::EsmeRok, seq, Pdu::EnquireLink)).await;
+                            let ping = encode(&Command::new(CommandStatus::EsmeRok, seq, Pdu::EnquireLink));
+                            // A full queue means a stalled writer; the deadline below catches it.
+                            let _ = self.link.out.try_send(Out::Pdu(ping));
                             let deadline = now + config.enquire_link_timeout;
                             keepalive = Some(deadline);
                             timer.as_mut().reset(deadline);
@@ -130,78 +144,99 @@ impl Session {
     }
 }
 
-/// Handle one well-formed PDU; `Some` ends the session.
-async fn command(link: &Link, command: Box<Command>, events: &Events) -> Option<DisconnectReason> {
-    let (id, seq) = (command.id(), command.sequence_number());
-    if id.is_response() {
-        if !link.pending.complete(command) {
-            debug!(
-                ?id,
-                seq, "response nobody waits for (late, or our keepalive)"
-            );
-        }
-        return None;
-    }
-    let ok = |pdu: Pdu| Command::new(CommandStatus::EsmeRok, seq, pdu);
-    match (id, command.into_parts().pdu) {
-        (CommandId::EnquireLink, _) => {
-            link.send_header(CommandId::EnquireLinkResp, CommandStatus::EsmeRok, seq)
-                .await;
-        }
-        (CommandId::Unbind, _) => {
-            link.send_header(CommandId::UnbindResp, CommandStatus::EsmeRok, seq)
-                .await;
-            return Some(DisconnectReason::PeerUnbind);
-        }
-        (CommandId::DeliverSm, Some(Pdu::DeliverSm(sm))) => {
-            events.message(Event::DeliverSm(Box::new(sm))).await;
-            link.send(&ok(Pdu::DeliverSmResp(DeliverSmResp::default())))
-                .await;
-        }
-        (CommandId::DataSm, Some(Pdu::DataSm(sm))) => {
-            events.message(Event::DataSm(Box::new(sm))).await;
-            link.send(&ok(Pdu::DataSmResp(DataSmResp::default()))).await;
-        }
-        (CommandId::AlertNotification, Some(Pdu::AlertNotification(alert))) => {
-            events
-                .message(Event::AlertNotification(Box::new(alert)))
-                .await;
-        }
-        (other, _) => {
-            // Operations an SMSC may not send to an ESME (submit_sm, bind, ...).
-            warn!(?other, seq, "unexpected operation from the SMSC");
-            answer(link, other, CommandStatus::EsmeRinvbndsts, seq, false).await;
-        }
-    }
-    None
+/// Ends the read loop with a reason.
+type Flow = Result<(), DisconnectReason>;
+
+/// The reader's way to answer the SMSC. Bounded: a writer that cannot take a
+/// reply within the enquire_link timeout means the SMSC stopped reading.
+struct Replies<'a> {
+    link: &'a Link,
+    limit: Duration,
 }
 
-async fn malformed(link: &Link, error: FrameError) {
-    warn!(id = ?error.command_id, seq = error.sequence_number, reason = %error.reason, "malformed PDU");
-    if error.command_id.is_response() {
-        link.pending.fail(
-            error.sequence_number,
-            super::EsmeError::BadResponse(error.reason.clone()),
-        );
+impl Replies<'_> {
+    async fn queue(&self, pdu: Bytes) -> Flow {
+        match self.link.out.send_timeout(Out::Pdu(pdu), self.limit).await {
+            Err(SendTimeoutError::Timeout(_)) => {
+                Err(DisconnectReason::Io("write queue stalled".into()))
+            }
+            // A writer that is gone is reported by the read loop itself.
+            Ok(()) | Err(SendTimeoutError::Closed(_)) => Ok(()),
+        }
     }
-    answer(
-        link,
-        error.command_id,
-        error.status,
-        error.sequence_number,
-        error.generic_nack,
-    )
-    .await;
-}
 
-/// Answer with the matching response, or generic_nack when asked to or
-/// when the command has no response PDU (alert_notification, outbind).
-async fn answer(link: &Link, id: CommandId, status: CommandStatus, seq: u32, generic_nack: bool) {
-    let resp = id.matching_response();
-    let resp = if generic_nack || id.is_response() || matches!(resp, CommandId::Other(_)) {
-        CommandId::GenericNack
-    } else {
-        resp
-    };
-    link.send_header(resp, status, seq).await;
+    async fn ok(&self, seq: u32, pdu: Pdu) -> Flow {
+        self.queue(encode(&Command::new(CommandStatus::EsmeRok, seq, pdu)))
+            .await
+    }
+
+    /// The matching response without a body, or generic_nack when asked to or
+    /// when the command has no response PDU (alert_notification, outbind).
+    async fn error(
+        &self,
+        id: CommandId,
+        status: CommandStatus,
+        seq: u32,
+        generic_nack: bool,
+    ) -> Flow {
+        let resp = id.matching_response();
+        let resp = if generic_nack || id.is_response() || matches!(resp, CommandId::Other(_)) {
+            CommandId::GenericNack
+        } else {
+            resp
+        };
+        self.queue(encode_header(resp, status, seq)).await
+    }
+
+    /// Handle one well-formed PDU.
+    async fn command(&self, command: Box<Command>, events: &Events) -> Flow {
+        let (id, seq) = (command.id(), command.sequence_number());
+        if id.is_response() {
+            if !self.link.pending.complete(command) {
+                debug!(
+                    ?id,
+                    seq, "response nobody waits for (late, or our keepalive)"
+                );
+            }
+            return Ok(());
+        }
+        match (id, command.into_parts().pdu) {
+            (CommandId::EnquireLink, _) => self.ok(seq, Pdu::EnquireLinkResp).await,
+            (CommandId::Unbind, _) => {
+                self.ok(seq, Pdu::UnbindResp).await?;
+                Err(DisconnectReason::PeerUnbind)
+            }
+            (CommandId::DeliverSm, Some(Pdu::DeliverSm(sm))) => {
+                events.message(Event::DeliverSm(Box::new(sm))).await;
+                self.ok(seq, Pdu::DeliverSmResp(DeliverSmResp::default()))
+                    .await
+            }
+            (CommandId::DataSm, Some(Pdu::DataSm(sm))) => {
+                events.message(Event::DataSm(Box::new(sm))).await;
+                self.ok(seq, Pdu::DataSmResp(DataSmResp::default())).await
+            }
+            (CommandId::AlertNotification, Some(Pdu::AlertNotification(alert))) => {
+                events
+                    .message(Event::AlertNotification(Box::new(alert)))
+                    .await;
+                Ok(())
+            }
+            (other, _) => {
+                // Operations an SMSC may not send to an ESME (submit_sm, bind, ...).
+                warn!(?other, seq, "unexpected operation from the SMSC");
+                self.error(other, CommandStatus::EsmeRinvbndsts, seq, false)
+                    .await
+            }
+        }
+    }
+
+    async fn malformed(&self, e: FrameError) -> Flow {
+        warn!(id = ?e.command_id, seq = e.sequence_number, reason = %e.reason, "malformed PDU");
+        if e.command_id.is_response() {
+            let error = EsmeError::BadResponse(e.reason.clone());
+            self.link.pending.fail(e.sequence_number, error);
+        }
+        self.error(e.command_id, e.status, e.sequence_number, e.generic_nack)
+            .await
+    }
 }

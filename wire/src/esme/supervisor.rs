@@ -23,7 +23,11 @@ use super::{
 pub(crate) async fn supervise(shared: Arc<Shared>, first: Session, events: Events) {
     let mut session = first;
     loop {
-        let reason = session.run(&shared, &events).await;
+        let mut reason = session.run(&shared, &events).await;
+        if shared.is_closing() && reason == DisconnectReason::PeerClosed {
+            // The SMSC closing after our unbind is the end we asked for.
+            reason = DisconnectReason::Local;
+        }
         let stop = shared.is_closing()
             || (reason == DisconnectReason::PeerUnbind && !shared.config.reconnect_on_peer_unbind);
         events.lifecycle(Event::Disconnected(reason));

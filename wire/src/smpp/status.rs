@@ -7,7 +7,7 @@
 
 use rusmpp::{
     CommandId, CommandStatus,
-    decode::{DecodeError, DecodeErrorKind},
+    decode::{COctetStringDecodeError, DecodeError, DecodeErrorKind},
     fields::SmppField,
 };
 
@@ -64,7 +64,10 @@ pub fn status_for_decode_error(id: CommandId, err: &DecodeError) -> (CommandStat
         };
         return (status, false);
     }
-    if let DecodeErrorKind::UnexpectedEof = err.kind() {
+    // The frame ran out inside a field: command_length was too short for the body.
+    if let DecodeErrorKind::UnexpectedEof
+    | DecodeErrorKind::COctetStringDecodeError(COctetStringDecodeError::TooFewBytes { .. }) = err.kind()
+    {
         return (CommandStatus::EsmeRinvcmdlen, true);
     }
     if let DecodeErrorKind::UnsupportedKey { .. } = err.kind() {

@@ -57,9 +57,13 @@ impl Septets {
 
 /// The septet(s) for `c`, or `None` when GSM-7 cannot carry it.
 pub fn septets_for(c: char) -> Option<Septets> {
-    // The escape position displays as a space but must never encode one.
-    if c == ' ' {
-        return Some(Septets::Single(0x20));
+    // Most ASCII (letters, digits, most punctuation, space) sits at its own
+    // code point; this also keeps a space from matching the escape's slot.
+    if let Ok(b) = u8::try_from(c)
+        && b < 0x80
+        && DEFAULT[usize::from(b)] == c
+    {
+        return Some(Septets::Single(b));
     }
     if let Some(&(code, _)) = EXTENSION.iter().find(|&&(_, e)| e == c) {
         return Some(Septets::Escaped(code));
@@ -211,6 +215,19 @@ mod tests {
         );
         assert_eq!(septet_count("ç"), None);
         assert!(!fits("😀"));
+    }
+
+    #[test]
+    fn tables_are_a_bijection() {
+        for s in (0u8..0x80).filter(|&s| s != ESC) {
+            let ch = decode(&[s]).unwrap();
+            assert_eq!(encode(&ch).unwrap(), [s], "septet {s:#04x} {ch:?}");
+        }
+        for &(code, ch) in &EXTENSION {
+            assert_eq!(decode(&[ESC, code]).unwrap(), ch.to_string());
+            assert_eq!(septets_for(ch), Some(Septets::Escaped(code)));
+        }
+        assert_eq!(alphabet().count(), 127 + EXTENSION.len());
     }
 
     #[test]

@@ -179,9 +179,11 @@ pub fn smallest_encoding_with_latin1(text: &str) -> Encoding {
 /// escape counts two), UTF-16 code units for UCS-2, octets otherwise.
 pub fn unit_count(text: &str, encoding: Encoding) -> Result<usize, TextError> {
     match encoding {
-        Encoding::Gsm7 => {
-            gsm7::septet_count(text).map_or_else(|| gsm7::encode(text).map(|v| v.len()), Ok)
-        }
+        Encoding::Gsm7 => match gsm7::septet_count(text) {
+            Some(n) => Ok(n),
+            // Encoding fails at the first misfit and reports which one it is.
+            None => gsm7::encode(text).map(|v| v.len()),
+        },
         Encoding::Ucs2 => Ok(ucs2::unit_count(text)),
         Encoding::Ia5 | Encoding::Latin1 => encode(text, encoding).map(|v| v.len()),
         Encoding::Binary => Ok(text.len()),

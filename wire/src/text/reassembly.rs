@@ -162,6 +162,7 @@ impl Reassembler {
             received: 0,
             started: now,
         });
+        // seq is 1..=total, and a kept entry has exactly `total` slots.
         let slot = &mut entry.parts[usize::from(seq) - 1];
         if slot.is_some() {
             return Ok(Outcome::Duplicate);

@@ -5,6 +5,7 @@
 //! [`Concatenation`]: a UDH in each part (8-bit reference leaves 153 / 67 /
 //! 134, 16-bit leaves 152 / 66 / 133), SAR TLVs (the SMSC adds the UDH on the
 //! air, so parts are sized the same), or everything in one message_payload.
+//! IA5 and Latin-1 are sized as 8-bit data, one octet per character.
 //! Splits fall between whole characters: a GSM-7 escape and its code, or a
 //! UTF-16 surrogate pair, always stay in the same part.
 

@@ -34,8 +34,14 @@ async fn binds_over_tcp_and_submits() {
     assert!(esme.is_bound());
     let first = esme.submit_sm(submit(1)).await.unwrap();
     let second = esme.submit_sm(submit(2)).await.unwrap();
-    assert_eq!((first.message_id.as_str(), second.message_id.as_str()), ("m1", "m2"));
-    assert_eq!(*smsc.seen.binds.lock().unwrap(), vec![(CommandId::BindTransceiver, 0x34)]);
+    assert_eq!(
+        (first.message_id.as_str(), second.message_id.as_str()),
+        ("m1", "m2")
+    );
+    assert_eq!(
+        *smsc.seen.binds.lock().unwrap(),
+        vec![(CommandId::BindTransceiver, 0x34)]
+    );
 }
 
 #[tokio::test]
@@ -45,7 +51,10 @@ async fn bind_mode_and_interface_version_come_from_config() {
     config.bind_mode = BindMode::Transmitter;
     config.interface_version = 0x50;
     let (_esme, _events) = connect(config).await;
-    assert_eq!(*smsc.seen.binds.lock().unwrap(), vec![(CommandId::BindTransmitter, 0x50)]);
+    assert_eq!(
+        *smsc.seen.binds.lock().unwrap(),
+        vec![(CommandId::BindTransmitter, 0x50)]
+    );
 }
 
 #[tokio::test]
@@ -54,7 +63,10 @@ async fn wrong_password_reports_the_bind_status() {
     let mut config = quick(smsc.config());
     config.password = "wrong".into();
     let err = Esme::connect(config).await.unwrap_err();
-    assert!(matches!(err, EsmeError::BindFailed(CommandStatus::EsmeRinvpaswd)), "{err:?}");
+    assert!(
+        matches!(err, EsmeError::BindFailed(CommandStatus::EsmeRinvpaswd)),
+        "{err:?}"
+    );
     assert_eq!(err.status(), Some(CommandStatus::EsmeRinvpaswd));
 }
 
@@ -63,7 +75,9 @@ async fn nothing_listening_is_a_connect_error() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let address = listener.local_addr().unwrap().to_string();
     drop(listener);
-    let err = Esme::connect(quick(wire::esme::EsmeConfig::new(address, "gateway", "x"))).await.unwrap_err();
+    let err = Esme::connect(quick(wire::esme::EsmeConfig::new(address, "gateway", "x")))
+        .await
+        .unwrap_err();
     assert!(matches!(err, EsmeError::Connect { .. }), "{err:?}");
 }
 
@@ -76,13 +90,40 @@ async fn generic_requests_return_responses_or_statuses() {
     data_sm.destination_addr = COctetString::from_string("447900000001".into()).unwrap();
     let resp = esme.request(data_sm).await.unwrap();
     assert!(matches!(resp.pdu(), Some(Pdu::DataSmResp(r)) if r.message_id().to_string() == "d1"));
-    assert_eq!(esme.request(CancelSm::default()).await.unwrap().id(), CommandId::CancelSmResp);
-    assert_eq!(esme.request(Pdu::EnquireLink).await.unwrap().id(), CommandId::EnquireLinkResp);
+    assert_eq!(
+        esme.request(CancelSm::default()).await.unwrap().id(),
+        CommandId::CancelSmResp
+    );
+    assert_eq!(
+        esme.request(Pdu::EnquireLink).await.unwrap().id(),
+        CommandId::EnquireLinkResp
+    );
     let err = esme.request(QuerySm::default()).await.unwrap_err();
     assert_eq!(err.status(), Some(CommandStatus::EsmeRqueryfail));
     let err = esme.request(BindTransmitter::default()).await.unwrap_err();
-    assert!(matches!(err, EsmeError::NotARequest(CommandId::BindTransmitter)));
-    assert!(matches!(esme.request(Pdu::Unbind).await, Err(EsmeError::NotARequest(_))));
+    assert!(matches!(
+        err,
+        EsmeError::NotARequest(CommandId::BindTransmitter)
+    ));
+    assert!(matches!(
+        esme.request(Pdu::Unbind).await,
+        Err(EsmeError::NotARequest(_))
+    ));
+}
+
+#[tokio::test]
+async fn oversized_pdu_is_refused_before_sending() {
+    let smsc = Smsc::memory(Script::default());
+    let mut config = smsc.config();
+    config.max_pdu_len = 64;
+    let (esme, _events) = connect(config).await;
+    let err = esme.submit_sm(submit(1)).await.unwrap_err();
+    assert!(
+        matches!(err, EsmeError::PduTooLong { max: 64, .. }),
+        "{err:?}"
+    );
+    assert_eq!(smsc.seen.submits.load(SeqCst), 0);
+    assert_eq!(esme.in_flight(), 0);
 }
 
 #[tokio::test]
@@ -94,7 +135,10 @@ async fn sequence_numbers_wrap_to_one() {
     for n in 0..3 {
         esme.submit_sm(submit(n)).await.unwrap();
     }
-    assert_eq!(*smsc.seen.submit_seqs.lock().unwrap(), vec![MAX_SEQUENCE_NUMBER, 1, 2]);
+    assert_eq!(
+        *smsc.seen.submit_seqs.lock().unwrap(),
+        vec![MAX_SEQUENCE_NUMBER, 1, 2]
+    );
 }
 
 #[tokio::test]
@@ -105,15 +149,27 @@ async fn unbind_is_graceful_and_final() {
     esme.unbind().await.unwrap();
     assert_eq!(smsc.seen.unbinds.load(SeqCst), 1);
     assert!(!esme.is_bound());
-    assert!(matches!(next_event(&mut events).await, Event::Disconnected(DisconnectReason::Local)));
-    assert!(events.recv().await.is_none(), "the stream ends with the session");
-    assert!(matches!(esme.submit_sm(submit(2)).await, Err(EsmeError::Closed)));
+    assert!(matches!(
+        next_event(&mut events).await,
+        Event::Disconnected(DisconnectReason::Local)
+    ));
+    assert!(
+        events.recv().await.is_none(),
+        "the stream ends with the session"
+    );
+    assert!(matches!(
+        esme.submit_sm(submit(2)).await,
+        Err(EsmeError::Closed)
+    ));
     esme.unbind().await.unwrap();
 }
 
 #[tokio::test(start_paused = true)]
 async fn unbind_waits_for_requests_in_the_window() {
-    let smsc = Smsc::memory(Script { delay: std::time::Duration::from_secs(1), ..Script::default() });
+    let smsc = Smsc::memory(Script {
+        delay: std::time::Duration::from_secs(1),
+        ..Script::default()
+    });
     let (esme, _events) = connect(smsc.config()).await;
     let submits: Vec<_> = (0..3)
         .map(|n| {
@@ -121,10 +177,15 @@ async fn unbind_waits_for_requests_in_the_window() {
             tokio::spawn(async move { esme.submit_sm(submit(n)).await })
         })
         .collect();
-    smsc.seen.wait("three submits", |s| s.submits.load(SeqCst) == 3).await;
+    smsc.seen
+        .wait("three submits", |s| s.submits.load(SeqCst) == 3)
+        .await;
     esme.unbind().await.unwrap();
     for s in submits {
-        assert!(s.await.unwrap().is_ok(), "in-flight submits complete before unbind");
+        assert!(
+            s.await.unwrap().is_ok(),
+            "in-flight submits complete before unbind"
+        );
     }
     assert_eq!(smsc.seen.unbinds.load(SeqCst), 1);
 }
@@ -134,7 +195,10 @@ async fn dropping_every_handle_ends_the_session() {
     let smsc = Smsc::memory(Script::default());
     let (esme, mut events) = connect(smsc.config()).await;
     drop(esme);
-    assert!(matches!(next_event(&mut events).await, Event::Disconnected(DisconnectReason::Local)));
+    assert!(matches!(
+        next_event(&mut events).await,
+        Event::Disconnected(DisconnectReason::Local)
+    ));
     assert!(events.recv().await.is_none());
 }
 
@@ -150,7 +214,9 @@ async fn binds_and_submits_over_tls() {
     let smsc = Smsc::tls(Script::default(), Arc::new(server)).await;
     let mut roots = rustls::RootCertStore::empty();
     roots.add(cert_der).unwrap();
-    let client = rustls::ClientConfig::builder().with_root_certificates(roots).with_no_client_auth();
+    let client = rustls::ClientConfig::builder()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
     let mut config = quick(smsc.config());
     config.tls = Some(TlsSettings {
         client_config: Arc::new(client.clone()),
@@ -165,5 +231,8 @@ async fn binds_and_submits_over_tls() {
         client_config: Arc::new(client),
         server_name: "smsc.example".try_into().unwrap(),
     });
-    assert!(matches!(Esme::connect(config).await, Err(EsmeError::Tls { .. })));
+    assert!(matches!(
+        Esme::connect(config).await,
+        Err(EsmeError::Tls { .. })
+    ));
 }

@@ -28,8 +28,7 @@ use tokio_util::codec::FramedRead;
 use wire::{
     esme::{Connector, EsmeConfig, SmppStream},
     smpp::{
-        FrameCodec, Inbound,
-        esm,
+        FrameCodec, Inbound, esm,
         frame::{encode_command, encode_header_only},
         rusmpp::{
             Command, CommandId, CommandStatus, Pdu,
@@ -90,7 +89,10 @@ impl Seen {
 
     pub fn responses_of(&self, id: CommandId) -> Vec<(CommandStatus, u32)> {
         let all = self.responses.lock().unwrap();
-        all.iter().filter(|r| r.0 == id).map(|r| (r.1, r.2)).collect()
+        all.iter()
+            .filter(|r| r.0 == id)
+            .map(|r| (r.1, r.2))
+            .collect()
     }
 
     /// Wait (at most 30 s, virtual or real) until `cond` holds.
@@ -104,7 +106,9 @@ impl Seen {
                 changed.await;
             }
         });
-        waited.await.unwrap_or_else(|_| panic!("responder never saw: {what}"));
+        waited
+            .await
+            .unwrap_or_else(|_| panic!("responder never saw: {what}"));
     }
 }
 
@@ -129,11 +133,20 @@ struct Ctx {
 
 impl Smsc {
     fn ctx(script: Script) -> Arc<Ctx> {
-        Arc::new(Ctx { script, seen: Arc::default(), current: Arc::default() })
+        Arc::new(Ctx {
+            script,
+            seen: Arc::default(),
+            current: Arc::default(),
+        })
     }
 
     fn from_ctx(address: String, connector: Option<Connector>, ctx: &Arc<Ctx>) -> Self {
-        Smsc { address, seen: ctx.seen.clone(), connector, current: ctx.current.clone() }
+        Smsc {
+            address,
+            seen: ctx.seen.clone(),
+            connector,
+            current: ctx.current.clone(),
+        }
     }
 
     pub async fn tcp(script: Script) -> Self {
@@ -184,7 +197,9 @@ impl Smsc {
             let accept_tx = accept_tx.clone();
             async move {
                 let (client, server) = tokio::io::duplex(64 * 1024);
-                accept_tx.send(server).map_err(|_| std::io::Error::other("SMSC stopped"))?;
+                accept_tx
+                    .send(server)
+                    .map_err(|_| std::io::Error::other("SMSC stopped"))?;
                 Ok(client)
             }
         });
@@ -200,7 +215,8 @@ impl Smsc {
     /// Send raw bytes to the ESME on the current connection.
     pub fn inject(&self, bytes: Bytes) {
         let current = self.current.lock().unwrap();
-        current.as_ref().expect("a connection").send(Out::Pdu(bytes)).ok().expect("connection alive");
+        let sender = current.as_ref().expect("a connection");
+        assert!(sender.send(Out::Pdu(bytes)).is_ok(), "connection alive");
     }
 
     pub fn inject_command(&self, command: Command) {
@@ -280,7 +296,10 @@ async fn serve<S: SmppStream>(stream: S, ctx: Arc<Ctx>) {
         let seq = command.sequence_number();
         let id = command.id();
         if id.is_response() {
-            seen.responses.lock().unwrap().push((id, command.status(), seq));
+            seen.responses
+                .lock()
+                .unwrap()
+                .push((id, command.status(), seq));
             seen.note();
             continue;
         }
@@ -289,7 +308,10 @@ async fn serve<S: SmppStream>(stream: S, ctx: Arc<Ctx>) {
         };
         match command.pdu() {
             Some(Pdu::BindTransceiver(b)) => {
-                seen.binds.lock().unwrap().push((id, b.interface_version.into()));
+                seen.binds
+                    .lock()
+                    .unwrap()
+                    .push((id, b.interface_version.into()));
                 if b.password.to_string() == PASSWORD {
                     let resp = BindTransceiverResp::new(
                         COctetString::from_string(SMSC_ID.into()).unwrap(),
@@ -297,12 +319,22 @@ async fn serve<S: SmppStream>(stream: S, ctx: Arc<Ctx>) {
                     );
                     send(encoded(&Command::new(CommandStatus::EsmeRok, seq, resp)));
                 } else {
-                    send(header(id.matching_response(), CommandStatus::EsmeRinvpaswd, seq));
+                    send(header(
+                        id.matching_response(),
+                        CommandStatus::EsmeRinvpaswd,
+                        seq,
+                    ));
                 }
             }
             Some(Pdu::BindTransmitter(b)) => {
-                seen.binds.lock().unwrap().push((id, b.interface_version.into()));
-                let resp = BindTransmitterResp::new(COctetString::from_string(SMSC_ID.into()).unwrap(), None);
+                seen.binds
+                    .lock()
+                    .unwrap()
+                    .push((id, b.interface_version.into()));
+                let resp = BindTransmitterResp::new(
+                    COctetString::from_string(SMSC_ID.into()).unwrap(),
+                    None,
+                );
                 send(encoded(&Command::new(CommandStatus::EsmeRok, seq, resp)));
             }
             Some(Pdu::SubmitSm(_)) => {
@@ -315,12 +347,19 @@ async fn serve<S: SmppStream>(stream: S, ctx: Arc<Ctx>) {
                     return;
                 }
                 if n <= ctx.script.throttle_first {
-                    send(header(CommandId::SubmitSmResp, CommandStatus::EsmeRthrottled, seq));
+                    send(header(
+                        CommandId::SubmitSmResp,
+                        CommandStatus::EsmeRthrottled,
+                        seq,
+                    ));
                 } else {
                     let now = seen.in_flight.fetch_add(1, SeqCst) + 1;
                     seen.max_in_flight.fetch_max(now, SeqCst);
                     let message_id = format!("m{n}");
-                    let resp = SubmitSmResp::new(COctetString::from_string(message_id.clone()).unwrap(), vec![]);
+                    let resp = SubmitSmResp::new(
+                        COctetString::from_string(message_id.clone()).unwrap(),
+                        vec![],
+                    );
                     let resp = encoded(&Command::new(CommandStatus::EsmeRok, seq, resp));
                     let dlr = ctx.script.receipts.then(|| {
                         next_seq += 1;
@@ -345,12 +384,22 @@ async fn serve<S: SmppStream>(stream: S, ctx: Arc<Ctx>) {
                 let resp = DataSmResp::new(COctetString::from_string("d1".into()).unwrap(), vec![]);
                 send(encoded(&Command::new(CommandStatus::EsmeRok, seq, resp)));
             }
-            Some(Pdu::CancelSm(_)) => send(header(CommandId::CancelSmResp, CommandStatus::EsmeRok, seq)),
-            Some(Pdu::QuerySm(_)) => send(header(CommandId::QuerySmResp, CommandStatus::EsmeRqueryfail, seq)),
+            Some(Pdu::CancelSm(_)) => {
+                send(header(CommandId::CancelSmResp, CommandStatus::EsmeRok, seq))
+            }
+            Some(Pdu::QuerySm(_)) => send(header(
+                CommandId::QuerySmResp,
+                CommandStatus::EsmeRqueryfail,
+                seq,
+            )),
             Some(Pdu::EnquireLink) => {
                 seen.enquire_links.fetch_add(1, SeqCst);
                 if ctx.script.answer_enquire_link {
-                    send(header(CommandId::EnquireLinkResp, CommandStatus::EsmeRok, seq));
+                    send(header(
+                        CommandId::EnquireLinkResp,
+                        CommandStatus::EsmeRok,
+                        seq,
+                    ));
                 }
             }
             Some(Pdu::Unbind) => {
@@ -358,7 +407,11 @@ async fn serve<S: SmppStream>(stream: S, ctx: Arc<Ctx>) {
                 send(header(CommandId::UnbindResp, CommandStatus::EsmeRok, seq));
                 let _ = tx.send(Out::Close);
             }
-            _ => send(header(CommandId::GenericNack, CommandStatus::EsmeRinvcmdid, seq)),
+            _ => send(header(
+                CommandId::GenericNack,
+                CommandStatus::EsmeRinvcmdid,
+                seq,
+            )),
         }
         seen.note();
     }

@@ -94,16 +94,15 @@ async fn a_failing_job_does_not_fail_its_batch() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn hundred_thousand_inserts_from_a_hundred_callers() {
     for (name, store, _dir) in backends() {
-        let batches: Vec<Vec<_>> = (0..100)
+        // Ids as a session hands them out (a shared counter, in arrival
+        // order) and destinations spread over many numbers, as in real traffic.
+        let batches: Vec<Vec<_>> = (0..100u64)
             .map(|c| {
-                (0..1000)
+                (0..1000u64)
                     .map(|i| {
-                        message(
-                            &format!("{c}-{i}"),
-                            "gateway",
-                            "4790000000",
-                            (i % 200) as u8,
-                        )
+                        let id = 1 + i * 100 + c;
+                        let dest = format!("4790{:06}", id * 7919 % 20_011);
+                        message(&id.to_string(), "gateway", &dest, (i % 200) as u8)
                     })
                     .collect()
             })
@@ -133,8 +132,8 @@ async fn hundred_thousand_inserts_from_a_hundred_callers() {
         );
         let counts = store.counts_by_state().await.expect("counts");
         assert_eq!(counts.get(&MessageState::Enroute), Some(&100_000));
-        let last = store.get("99-999").await.expect("get").expect("present");
-        assert_eq!(last.dest.addr, "4790000000");
+        let last = store.get("100000").await.expect("get").expect("present");
+        assert_eq!(last.dest.addr, format!("4790{:06}", 100_000 * 7919 % 20_011));
         if store.is_durable() {
             assert!(commits < 100_000, "group commit batched concurrent calls");
         }
