@@ -41,7 +41,13 @@ pub struct Account {
 impl Account {
     pub fn new(policy: AccountPolicy) -> Self {
         let bucket = policy.max_rate.map(|r| TokenBucket::new(r.get()));
-        Self { policy, binds: AtomicUsize::new(0), receivers: AtomicUsize::new(0), bucket, outbox: Outbox::default() }
+        Self {
+            policy,
+            binds: AtomicUsize::new(0),
+            receivers: AtomicUsize::new(0),
+            bucket,
+            outbox: Outbox::default(),
+        }
     }
 
     /// False when the account's throughput limit is reached.
@@ -97,8 +103,16 @@ impl Accounts {
     }
 
     /// Check credentials and bind rules, and take a bind slot.
-    pub fn bind(&self, system_id: &str, password: &str, bind_type: BindType) -> Result<BindGuard, CommandStatus> {
-        let account = self.by_id.get(system_id).ok_or(CommandStatus::EsmeRinvsysid)?;
+    pub fn bind(
+        &self,
+        system_id: &str,
+        password: &str,
+        bind_type: BindType,
+    ) -> Result<BindGuard, CommandStatus> {
+        let account = self
+            .by_id
+            .get(system_id)
+            .ok_or(CommandStatus::EsmeRinvsysid)?;
         if !account.policy.password.verify(password) {
             return Err(CommandStatus::EsmeRinvpaswd);
         }
@@ -106,14 +120,21 @@ impl Accounts {
             return Err(CommandStatus::EsmeRbindfail);
         }
         let max = account.policy.max_binds.get() as usize;
-        let taken = account.binds.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < max).then_some(n + 1));
+        let taken = account
+            .binds
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| {
+                (n < max).then_some(n + 1)
+            });
         if taken.is_err() {
             return Err(CommandStatus::EsmeRbindfail);
         }
         if bind_type.can_receive() {
             account.receivers.fetch_add(1, Ordering::AcqRel);
         }
-        Ok(BindGuard { account: Arc::clone(account), bind_type })
+        Ok(BindGuard {
+            account: Arc::clone(account),
+            bind_type,
+        })
     }
 
     /// The account an MO message to `dest` is routed to: the one whose
@@ -132,8 +153,12 @@ mod tests {
     use crate::config::{AddressRange, BindTypes, Password, SystemId};
 
     fn policy(id: &str, max_binds: u32, range: &str) -> AccountPolicy {
-        let mut p = AccountPolicy::new(SystemId::new(id).expect("valid id"), Password::new("pw").expect("valid pw"));
-        p.bind_types = BindTypes::of(&[BindType::Transmitter, BindType::Transceiver]).expect("non-empty");
+        let mut p = AccountPolicy::new(
+            SystemId::new(id).expect("valid id"),
+            Password::new("pw").expect("valid pw"),
+        );
+        p.bind_types =
+            BindTypes::of(&[BindType::Transmitter, BindType::Transceiver]).expect("non-empty");
         p.max_binds = std::num::NonZeroU32::new(max_binds).expect("non-zero");
         p.address_range = AddressRange::parse(range).expect("valid range");
         p
@@ -143,20 +168,42 @@ mod tests {
     fn bind_rules_give_the_spec_statuses() {
         let accounts = Accounts::new([policy("esme", 1, "")]);
         let bind = |id, pw, t| accounts.bind(id, pw, t).map(|_| ()).unwrap_err();
-        assert_eq!(bind("nobody", "pw", BindType::Transmitter), CommandStatus::EsmeRinvsysid);
-        assert_eq!(bind("esme", "bad", BindType::Transmitter), CommandStatus::EsmeRinvpaswd);
-        assert_eq!(bind("esme", "pw", BindType::Receiver), CommandStatus::EsmeRbindfail);
-        let guard = accounts.bind("esme", "pw", BindType::Transceiver).expect("first bind");
+        assert_eq!(
+            bind("nobody", "pw", BindType::Transmitter),
+            CommandStatus::EsmeRinvsysid
+        );
+        assert_eq!(
+            bind("esme", "bad", BindType::Transmitter),
+            CommandStatus::EsmeRinvpaswd
+        );
+        assert_eq!(
+            bind("esme", "pw", BindType::Receiver),
+            CommandStatus::EsmeRbindfail
+        );
+        let guard = accounts
+            .bind("esme", "pw", BindType::Transceiver)
+            .expect("first bind");
         assert_eq!(guard.account.bound_receivers(), 1);
-        assert_eq!(bind("esme", "pw", BindType::Transmitter), CommandStatus::EsmeRbindfail);
+        assert_eq!(
+            bind("esme", "pw", BindType::Transmitter),
+            CommandStatus::EsmeRbindfail
+        );
         drop(guard);
         assert!(accounts.bind("esme", "pw", BindType::Transmitter).is_ok());
     }
 
     #[test]
     fn mo_routing_takes_the_most_specific_range() {
-        let accounts = Accounts::new([policy("a", 1, "4414"), policy("b", 1, "441444"), policy("c", 1, "")]);
-        let route = |d| accounts.route_mo(d).map(|a| a.policy.system_id.as_str().to_owned());
+        let accounts = Accounts::new([
+            policy("a", 1, "4414"),
+            policy("b", 1, "441444"),
+            policy("c", 1, ""),
+        ]);
+        let route = |d| {
+            accounts
+                .route_mo(d)
+                .map(|a| a.policy.system_id.as_str().to_owned())
+        };
         assert_eq!(route("4414000").as_deref(), Some("a"));
         assert_eq!(route("4414449").as_deref(), Some("b"));
         assert!(route("33").is_none());

@@ -19,7 +19,10 @@ impl Clock {
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_millis() as i64)
             .unwrap_or(0);
-        Self { start_unix_ms, start: Instant::now() }
+        Self {
+            start_unix_ms,
+            start: Instant::now(),
+        }
     }
 
     /// Current Unix time in milliseconds.

@@ -77,7 +77,11 @@ pub struct IdGen {
 const ID_BLOCK: u64 = 100_000;
 
 impl IdGen {
-    pub async fn next(&self, store: &Store, format: IdFormat) -> Result<String, crate::store::StoreError> {
+    pub async fn next(
+        &self,
+        store: &Store,
+        format: IdFormat,
+    ) -> Result<String, crate::store::StoreError> {
         if format == IdFormat::Uuid {
             return Ok(uuid::Uuid::new_v4().to_string());
         }

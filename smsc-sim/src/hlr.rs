@@ -57,7 +57,10 @@ impl Hlr {
             e.number = digits(&e.number).to_owned();
             e
         });
-        Self { default, entries: RwLock::new(entries.collect()) }
+        Self {
+            default,
+            entries: RwLock::new(entries.collect()),
+        }
     }
 
     pub fn lookup(&self, number: &str) -> Profile {
@@ -65,7 +68,13 @@ impl Hlr {
         let entries = self.entries.read().expect("hlr lock poisoned");
         entries
             .iter()
-            .filter(|e| if e.prefix { number.starts_with(&e.number) } else { number == e.number })
+            .filter(|e| {
+                if e.prefix {
+                    number.starts_with(&e.number)
+                } else {
+                    number == e.number
+                }
+            })
             // An exact entry beats any prefix of the same length.
             .max_by_key(|e| (e.number.len(), !e.prefix))
             .map_or(self.default, |e| e.profile)
@@ -101,8 +110,16 @@ mod tests {
         let hlr = Hlr::new(
             Profile::Auto { delay_ms: 5 },
             vec![
-                HlrEntry { number: "+4477".into(), prefix: true, profile: Profile::Unknown },
-                HlrEntry { number: "447700900123".into(), prefix: false, profile: Profile::Auto { delay_ms: 1 } },
+                HlrEntry {
+                    number: "+4477".into(),
+                    prefix: true,
+                    profile: Profile::Unknown,
+                },
+                HlrEntry {
+                    number: "447700900123".into(),
+                    prefix: false,
+                    profile: Profile::Auto { delay_ms: 1 },
+                },
             ],
         );
         assert_eq!(hlr.lookup("+447700900123"), Profile::Auto { delay_ms: 1 });

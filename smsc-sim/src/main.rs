@@ -9,7 +9,11 @@ use clap::{Parser, Subcommand};
 use smsc_sim::{Config, Smsc};
 
 #[derive(Parser)]
-#[command(name = "smsc-sim", version, about = "An SMS center (SMPP server, switch, HLR) for tests and demos")]
+#[command(
+    name = "smsc-sim",
+    version,
+    about = "An SMS center (SMPP server, switch, HLR) for tests and demos"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -51,13 +55,21 @@ struct ServeArgs {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
         Command::CheckConfig { config } => {
             let c = Config::from_file(&config)?;
-            println!("{}: {} accounts, {} subscribers, {} fault rules", config.display(), c.accounts.len(), c.hlr.subscribers.len(), c.faults.rules.len());
+            println!(
+                "{}: {} accounts, {} subscribers, {} fault rules",
+                config.display(),
+                c.accounts.len(),
+                c.hlr.subscribers.len(),
+                c.faults.rules.len()
+            );
             Ok(())
         }
         Command::Serve(args) => serve(args).await,
@@ -88,7 +100,12 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         config.store.data_dir = Some(dir);
         config.store.memory = false;
     }
-    if let Some(dir) = config.store.data_dir.as_ref().filter(|_| !config.store.memory) {
+    if let Some(dir) = config
+        .store
+        .data_dir
+        .as_ref()
+        .filter(|_| !config.store.memory)
+    {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
     let smsc = Smsc::build(config).await?;

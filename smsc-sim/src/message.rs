@@ -45,7 +45,10 @@ impl MessageState {
 
     /// A final state ends delivery attempts and may trigger a receipt.
     pub fn is_final(self) -> bool {
-        !matches!(self, MessageState::Scheduled | MessageState::Enroute | MessageState::Accepted)
+        !matches!(
+            self,
+            MessageState::Scheduled | MessageState::Enroute | MessageState::Accepted
+        )
     }
 
     /// The 7-character `stat:` word of the receipt text.

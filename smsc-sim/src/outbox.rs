@@ -36,7 +36,10 @@ pub struct Outbox {
 
 impl Outbox {
     pub fn push(&self, item: Outgoing) {
-        self.queue.lock().expect("outbox lock poisoned").push_back(item);
+        self.queue
+            .lock()
+            .expect("outbox lock poisoned")
+            .push_back(item);
         self.notify.notify_waiters();
     }
 

@@ -16,7 +16,10 @@ impl TokenBucket {
     /// `rate` messages per second with a burst of one second's worth.
     pub fn new(rate: u32) -> Self {
         let rate = f64::from(rate.max(1));
-        Self { rate, state: Mutex::new((rate, Instant::now())) }
+        Self {
+            rate,
+            state: Mutex::new((rate, Instant::now())),
+        }
     }
 
     /// Take `n` tokens if available.

@@ -46,10 +46,22 @@ pub fn receipt_text(m: &Message, state: MessageState, error_code: u16, done_at: 
 }
 
 /// A receipt (or, with `intermediate`, an intermediate notification) as deliver_sm.
-pub fn receipt_pdu(m: &Message, state: MessageState, error_code: u16, done_at: i64, intermediate: bool) -> DeliverSm {
+pub fn receipt_pdu(
+    m: &Message,
+    state: MessageState,
+    error_code: u16,
+    done_at: i64,
+    intermediate: bool,
+) -> DeliverSm {
     let body = receipt_text(m, state, error_code, done_at);
-    let addr = |a: &str| COctetString::<1, 21>::from_string(a.to_owned()).unwrap_or_else(|_| COctetString::empty());
-    let esm_class = if intermediate { esm::INTERMEDIATE_NOTIFICATION } else { esm::MC_DELIVERY_RECEIPT };
+    let addr = |a: &str| {
+        COctetString::<1, 21>::from_string(a.to_owned()).unwrap_or_else(|_| COctetString::empty())
+    };
+    let esm_class = if intermediate {
+        esm::INTERMEDIATE_NOTIFICATION
+    } else {
+        esm::MC_DELIVERY_RECEIPT
+    };
     DeliverSm::builder()
         .source_addr_ton(Ton::from(m.dest.ton))
         .source_addr_npi(Npi::from(m.dest.npi))
@@ -59,9 +71,14 @@ pub fn receipt_pdu(m: &Message, state: MessageState, error_code: u16, done_at: i
         .destination_addr(addr(&m.source.addr))
         .esm_class(esm::esm_class(esm_class))
         .data_coding(DataCoding::from(0u8))
-        .short_message(OctetString::from_slice(body.as_bytes()).unwrap_or_else(|_| OctetString::empty()))
+        .short_message(
+            OctetString::from_slice(body.as_bytes()).unwrap_or_else(|_| OctetString::empty()),
+        )
         .tlvs(vec![
-            Tlv::ReceiptedMessageId(COctetString::from_string(m.id.to_owned()).unwrap_or_else(|_| COctetString::empty())),
+            Tlv::ReceiptedMessageId(
+                COctetString::from_string(m.id.to_owned())
+                    .unwrap_or_else(|_| COctetString::empty()),
+            ),
             Tlv::MessageState(PduState::from(state.as_u8())),
             Tlv::NetworkErrorCode(NetworkErrorCode::new(ErrorCodeNetworkType::Gsm, error_code)),
         ])
@@ -78,8 +95,16 @@ mod tests {
             id: "42".into(),
             account: "a".into(),
             service_type: String::new(),
-            source: Address { ton: 5, npi: 0, addr: "MyBank".into() },
-            dest: Address { ton: 1, npi: 1, addr: "447700900123".into() },
+            source: Address {
+                ton: 5,
+                npi: 0,
+                addr: "MyBank".into(),
+            },
+            dest: Address {
+                ton: 1,
+                npi: 1,
+                addr: "447700900123".into(),
+            },
             esm_class: 0,
             protocol_id: 0,
             priority: 0,

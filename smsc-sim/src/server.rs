@@ -37,13 +37,17 @@ pub struct Smsc {
 
 impl std::fmt::Debug for Smsc {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Smsc").field("smpp", &self.smpp.local_addr().ok()).finish()
+        f.debug_struct("Smsc")
+            .field("smpp", &self.smpp.local_addr().ok())
+            .finish()
     }
 }
 
 fn profile(p: HlrProfile, delay: Duration) -> Profile {
     match p {
-        HlrProfile::Auto => Profile::Auto { delay_ms: delay.as_millis() as u64 },
+        HlrProfile::Auto => Profile::Auto {
+            delay_ms: delay.as_millis() as u64,
+        },
         HlrProfile::Unknown => Profile::Unknown,
     }
 }
@@ -58,7 +62,11 @@ fn hlr_from(config: &Config) -> Hlr {
                 SubscriberMatch::Number(n) => (n.clone(), false),
                 SubscriberMatch::Prefix(p) => (p.clone(), true),
             };
-            HlrEntry { number, prefix, profile: profile(s.profile, s.delay.unwrap_or(h.auto_delay)) }
+            HlrEntry {
+                number,
+                prefix,
+                profile: profile(s.profile, s.delay.unwrap_or(h.auto_delay)),
+            }
         })
         .collect();
     Hlr::new(profile(h.default_profile, h.auto_delay), entries)
@@ -83,16 +91,22 @@ impl Smsc {
     /// Bind the listeners and open the store. `config.store` decides memory or disk.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
         let store = match (&config.store.data_dir, config.store.memory) {
-            (Some(dir), false) => Store::open_dir(dir, match config.store.sync {
-                crate::config::SyncMode::Normal => crate::store::SyncMode::Normal,
-                crate::config::SyncMode::Full => crate::store::SyncMode::Full,
-            })?,
+            (Some(dir), false) => Store::open_dir(
+                dir,
+                match config.store.sync {
+                    crate::config::SyncMode::Normal => crate::store::SyncMode::Normal,
+                    crate::config::SyncMode::Full => crate::store::SyncMode::Full,
+                },
+            )?,
             _ => Store::memory(),
         };
         let smpp = TcpListener::bind(config.smpp.listen).await?;
         let http = TcpListener::bind(config.http.listen).await?;
         let tls = match &config.smpp.tls {
-            Some(t) => Some((TcpListener::bind(t.listen).await?, crate::tls::acceptor(&t.cert, &t.key)?)),
+            Some(t) => Some((
+                TcpListener::bind(t.listen).await?,
+                crate::tls::acceptor(&t.cert, &t.key)?,
+            )),
             None => None,
         };
         let (switch, inbox) = switch::channel();
@@ -106,15 +120,26 @@ impl Smsc {
             stats: Stats::default(),
             ids: IdGen::default(),
         });
-        Ok(Self { core, hlr: Arc::new(hlr_from(&config)), inbox, smpp, tls, http })
+        Ok(Self {
+            core,
+            hlr: Arc::new(hlr_from(&config)),
+            inbox,
+            smpp,
+            tls,
+            http,
+        })
     }
 
     pub fn smpp_addr(&self) -> SocketAddr {
-        self.smpp.local_addr().expect("a bound listener has an address")
+        self.smpp
+            .local_addr()
+            .expect("a bound listener has an address")
     }
 
     pub fn http_addr(&self) -> SocketAddr {
-        self.http.local_addr().expect("a bound listener has an address")
+        self.http
+            .local_addr()
+            .expect("a bound listener has an address")
     }
 
     pub fn tls_addr(&self) -> Option<SocketAddr> {
@@ -139,21 +164,42 @@ impl Smsc {
     }
 
     pub async fn run_until(self, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
-        let Smsc { core, hlr, inbox, smpp, tls, http } = self;
+        let Smsc {
+            core,
+            hlr,
+            inbox,
+            smpp,
+            tls,
+            http,
+        } = self;
         let switch_task = tokio::spawn(switch::run(Arc::clone(&core), inbox, Arc::clone(&hlr)));
         restore(&core).await?;
         let token = CancellationToken::new();
         let tracker = TaskTracker::new();
-        tracker.spawn(accept_plain(Arc::clone(&core), smpp, token.clone(), tracker.clone()));
+        tracker.spawn(accept_plain(
+            Arc::clone(&core),
+            smpp,
+            token.clone(),
+            tracker.clone(),
+        ));
         if let Some((listener, acceptor)) = tls {
-            tracker.spawn(accept_tls(Arc::clone(&core), listener, acceptor, token.clone(), tracker.clone()));
+            tracker.spawn(accept_tls(
+                Arc::clone(&core),
+                listener,
+                acceptor,
+                token.clone(),
+                tracker.clone(),
+            ));
         }
         let app = crate::http::router(Arc::clone(&core), Arc::clone(&hlr));
         let http_token = token.clone();
         let http_task = tokio::spawn(async move {
-            axum::serve(http, app.into_make_service_with_connect_info::<SocketAddr>())
-                .with_graceful_shutdown(async move { http_token.cancelled().await })
-                .await
+            axum::serve(
+                http,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async move { http_token.cancelled().await })
+            .await
         });
         shutdown.await;
         tracing::info!("shutting down: unbinding sessions");
@@ -175,21 +221,45 @@ async fn restore(core: &Arc<Core>) -> anyhow::Result<()> {
     let unfinished = core.store.unfinished().await?;
     let mut receipts = 0;
     for account in core.accounts.iter() {
-        for r in core.store.pending_receipts(account.policy.system_id.as_str(), usize::MAX).await? {
-            let Some(m) = core.store.get(&r.message_id).await? else { continue };
-            let pdu = crate::receipts::receipt_pdu(&m, r.state, r.error_code, m.done_at.unwrap_or(r.created_at), r.intermediate);
-            account.outbox.push(Outgoing { kind: OutgoingKind::Receipt(r.receipt_id), pdu: Box::new(pdu) });
+        for r in core
+            .store
+            .pending_receipts(account.policy.system_id.as_str(), usize::MAX)
+            .await?
+        {
+            let Some(m) = core.store.get(&r.message_id).await? else {
+                continue;
+            };
+            let pdu = crate::receipts::receipt_pdu(
+                &m,
+                r.state,
+                r.error_code,
+                m.done_at.unwrap_or(r.created_at),
+                r.intermediate,
+            );
+            account.outbox.push(Outgoing {
+                kind: OutgoingKind::Receipt(r.receipt_id),
+                pdu: Box::new(pdu),
+            });
             receipts += 1;
         }
     }
-    tracing::info!(messages = unfinished.len(), receipts, "restored from the store");
+    tracing::info!(
+        messages = unfinished.len(),
+        receipts,
+        "restored from the store"
+    );
     for m in unfinished {
         core.switch.submit(m).await;
     }
     Ok(())
 }
 
-async fn accept_plain(core: Arc<Core>, listener: TcpListener, token: CancellationToken, tracker: TaskTracker) {
+async fn accept_plain(
+    core: Arc<Core>,
+    listener: TcpListener,
+    token: CancellationToken,
+    tracker: TaskTracker,
+) {
     loop {
         let (stream, peer) = tokio::select! {
             _ = token.cancelled() => return,
@@ -203,11 +273,22 @@ async fn accept_plain(core: Arc<Core>, listener: TcpListener, token: Cancellatio
             },
         };
         let _ = stream.set_nodelay(true);
-        tracker.spawn(crate::session::serve(Arc::clone(&core), stream, peer, token.child_token()));
+        tracker.spawn(crate::session::serve(
+            Arc::clone(&core),
+            stream,
+            peer,
+            token.child_token(),
+        ));
     }
 }
 
-async fn accept_tls(core: Arc<Core>, listener: TcpListener, acceptor: TlsAcceptor, token: CancellationToken, tracker: TaskTracker) {
+async fn accept_tls(
+    core: Arc<Core>,
+    listener: TcpListener,
+    acceptor: TlsAcceptor,
+    token: CancellationToken,
+    tracker: TaskTracker,
+) {
     loop {
         let (stream, peer) = tokio::select! {
             _ = token.cancelled() => return,

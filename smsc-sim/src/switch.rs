@@ -80,13 +80,19 @@ impl SwitchHandle {
 
     pub async fn cancel(&self, target: CancelTarget) -> Result<(), CommandStatus> {
         let (tx, rx) = oneshot::channel();
-        self.tx.send(Cmd::Cancel(target, tx)).await.map_err(|_| CommandStatus::EsmeRsyserr)?;
+        self.tx
+            .send(Cmd::Cancel(target, tx))
+            .await
+            .map_err(|_| CommandStatus::EsmeRsyserr)?;
         rx.await.unwrap_or(Err(CommandStatus::EsmeRsyserr))
     }
 
     pub async fn replace(&self, change: Replacement) -> Result<(), CommandStatus> {
         let (tx, rx) = oneshot::channel();
-        self.tx.send(Cmd::Replace(change, tx)).await.map_err(|_| CommandStatus::EsmeRsyserr)?;
+        self.tx
+            .send(Cmd::Replace(change, tx))
+            .await
+            .map_err(|_| CommandStatus::EsmeRsyserr)?;
         rx.await.unwrap_or(Err(CommandStatus::EsmeRsyserr))
     }
 }
@@ -104,7 +110,11 @@ struct Switch {
 
 /// Run until every handle is dropped.
 pub async fn run(core: Arc<Core>, SwitchInbox(mut rx): SwitchInbox, hlr: Arc<crate::hlr::Hlr>) {
-    let mut sw = Switch { core, pending: HashMap::new(), timers: DelayQueue::new() };
+    let mut sw = Switch {
+        core,
+        pending: HashMap::new(),
+        timers: DelayQueue::new(),
+    };
     loop {
         tokio::select! {
             cmd = rx.recv() => match cmd {
@@ -136,19 +146,25 @@ impl Switch {
     }
 
     fn attempt(&mut self, id: &str, hlr: &crate::hlr::Hlr) {
-        let Some((m, _)) = self.pending.get_mut(id) else { return };
+        let Some((m, _)) = self.pending.get_mut(id) else {
+            return;
+        };
         if self.core.clock.now_ms() >= m.expires_at {
             return self.finish(id, MessageState::Expired, 0);
         }
         m.attempts += 1;
         match hlr.lookup(&m.dest.addr) {
-            Profile::Unknown => self.finish(id, MessageState::Undeliverable, ERR_UNKNOWN_SUBSCRIBER),
+            Profile::Unknown => {
+                self.finish(id, MessageState::Undeliverable, ERR_UNKNOWN_SUBSCRIBER)
+            }
             profile @ Profile::Auto { .. } => {
                 if m.attempts == 1 && receipts::intermediate_due(m.registered_delivery) {
                     let m = m.clone();
                     self.emit_receipt(m, MessageState::Enroute, 0, None, None);
                 }
-                let key = self.timers.insert(Timer::Complete(id.to_owned()), profile.delay());
+                let key = self
+                    .timers
+                    .insert(Timer::Complete(id.to_owned()), profile.delay());
                 if let Some(entry) = self.pending.get_mut(id) {
                     entry.1 = key;
                 }
@@ -157,7 +173,9 @@ impl Switch {
     }
 
     fn complete(&mut self, id: &str) {
-        let Some((m, _)) = self.pending.get(id) else { return };
+        let Some((m, _)) = self.pending.get(id) else {
+            return;
+        };
         if self.core.clock.now_ms() >= m.expires_at {
             return self.finish(id, MessageState::Expired, 0);
         }
@@ -166,20 +184,34 @@ impl Switch {
 
     /// Move a message to a final state, apply receipt faults, persist and queue the receipt.
     fn finish(&mut self, id: &str, state: MessageState, error_code: u16) {
-        let Some((mut m, key)) = self.pending.remove(id) else { return };
+        let Some((mut m, key)) = self.pending.remove(id) else {
+            return;
+        };
         self.timers.try_remove(&key);
         let fault = self.core.faults.on_receipt(&m.account, &m.dest.addr);
         let (state, error_code) = match fault.override_state {
-            Some((s, e)) if m.state != MessageState::Deleted && state != MessageState::Deleted => (s, e),
+            Some((s, e)) if m.state != MessageState::Deleted && state != MessageState::Deleted => {
+                (s, e)
+            }
             _ => (state, error_code),
         };
-        let counter = if state == MessageState::Delivered { &self.core.stats.delivered } else { &self.core.stats.failed };
+        let counter = if state == MessageState::Delivered {
+            &self.core.stats.delivered
+        } else {
+            &self.core.stats.failed
+        };
         Stats::inc(counter);
         m.state = state;
         m.error_code = error_code;
         m.done_at = Some(self.core.clock.now_ms());
         let receipt = receipts::final_receipt_due(m.registered_delivery, state) && !fault.drop;
-        let update = MessageUpdate { state, done_at: m.done_at, error_code, attempts: m.attempts, deliver_at: None };
+        let update = MessageUpdate {
+            state,
+            done_at: m.done_at,
+            error_code,
+            attempts: m.attempts,
+            deliver_at: None,
+        };
         let core = Arc::clone(&self.core);
         if receipt {
             self.emit_receipt(m, state, error_code, Some(update), fault.delay);
@@ -230,10 +262,19 @@ impl Switch {
             if let Some(d) = delay {
                 tokio::time::sleep(d).await;
             }
-            let pdu = receipts::receipt_pdu(&m, state, error_code, m.done_at.unwrap_or(now), intermediate);
+            let pdu = receipts::receipt_pdu(
+                &m,
+                state,
+                error_code,
+                m.done_at.unwrap_or(now),
+                intermediate,
+            );
             if let Some(account) = core.accounts.get(&m.account) {
                 Stats::inc(&core.stats.receipts_sent);
-                account.outbox.push(Outgoing { kind: OutgoingKind::Receipt(receipt_id), pdu: Box::new(pdu) });
+                account.outbox.push(Outgoing {
+                    kind: OutgoingKind::Receipt(receipt_id),
+                    pdu: Box::new(pdu),
+                });
             }
         });
     }
@@ -241,7 +282,12 @@ impl Switch {
     fn cancel(&mut self, t: CancelTarget) -> Result<(), CommandStatus> {
         let ids: Vec<String> = match &t.message_id {
             Some(id) => match self.pending.get(id) {
-                Some((m, _)) if m.account == t.account && (t.source.is_empty() || t.source == m.source.addr) => vec![id.clone()],
+                Some((m, _))
+                    if m.account == t.account
+                        && (t.source.is_empty() || t.source == m.source.addr) =>
+                {
+                    vec![id.clone()]
+                }
                 _ => return Err(CommandStatus::EsmeRcancelfail),
             },
             None => self

@@ -20,7 +20,9 @@ fn bind_tx(system_id: &str, password: &str) -> BindTransmitter {
 }
 
 fn receipt_id(c: &wire::smpp::rusmpp::Command) -> String {
-    let Some(Pdu::DeliverSm(d)) = c.pdu() else { panic!("deliver_sm expected") };
+    let Some(Pdu::DeliverSm(d)) = c.pdu() else {
+        panic!("deliver_sm expected")
+    };
     let text = std::str::from_utf8(d.short_message().as_ref()).expect("ascii");
     wire::receipt::Receipt::parse(text).expect("receipt").id
 }
@@ -31,10 +33,15 @@ async fn receipts_are_held_until_a_receiver_binds_even_across_a_restart() {
     let srv = Server::start("", Some(dir.path())).await;
     // A transmitter-only bind: receipts cannot go anywhere yet.
     let mut tx = Peer::connect(srv.smpp).await;
-    assert_eq!(tx.request(bind_tx("gateway", "gw-pw")).await.status(), CommandStatus::EsmeRok);
+    assert_eq!(
+        tx.request(bind_tx("gateway", "gw-pw")).await.status(),
+        CommandStatus::EsmeRok
+    );
     let mut ids = HashSet::new();
     for i in 0..20 {
-        let r = tx.request(submit("447700900123", &format!("m{i}"), 1)).await;
+        let r = tx
+            .request(submit("447700900123", &format!("m{i}"), 1))
+            .await;
         ids.insert(message_id(&r));
     }
     drop(tx);
@@ -61,7 +68,10 @@ async fn acknowledged_messages_survive_a_restart_and_finish_after_it() {
     for i in 0..5 {
         let mut sm = submit("447700900123", &format!("later {i}"), 1);
         sm.schedule_delivery_time =
-            wire::smpp::rusmpp::types::EmptyOrFullCOctetString::from_string("000000000002000R".to_owned()).expect("time");
+            wire::smpp::rusmpp::types::EmptyOrFullCOctetString::from_string(
+                "000000000002000R".to_owned(),
+            )
+            .expect("time");
         ids.push(message_id(&p.request(sm).await));
     }
     drop(p);
@@ -70,9 +80,15 @@ async fn acknowledged_messages_survive_a_restart_and_finish_after_it() {
     let srv = Server::start("", Some(dir.path())).await;
     let mut p = Peer::bound(srv.smpp, "gateway", "gw-pw").await;
     for id in &ids {
-        let q = QuerySm::builder().message_id(COctetString::from_string(id.to_owned()).expect("id")).build();
+        let q = QuerySm::builder()
+            .message_id(COctetString::from_string(id.to_owned()).expect("id"))
+            .build();
         let r = p.request(q).await;
-        assert_eq!(r.status(), CommandStatus::EsmeRok, "message {id} known after restart");
+        assert_eq!(
+            r.status(),
+            CommandStatus::EsmeRok,
+            "message {id} known after restart"
+        );
     }
     let mut got = HashSet::new();
     while got.len() < ids.len() {

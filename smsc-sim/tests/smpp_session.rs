@@ -6,23 +6,41 @@ mod common;
 use common::*;
 use wire::smpp::Inbound;
 use wire::smpp::rusmpp::pdus::{CancelSm, QuerySm, ReplaceSm};
-use wire::smpp::rusmpp::types::{COctetString, OctetString};
 use wire::smpp::rusmpp::tlvs::TlvValue;
+use wire::smpp::rusmpp::types::{COctetString, OctetString};
 use wire::smpp::rusmpp::{CommandId, CommandStatus, Pdu};
 
 #[tokio::test]
 async fn bind_failures_carry_the_spec_statuses() {
     let srv = Server::start("", None).await;
     let mut p = Peer::connect(srv.smpp).await;
-    assert_eq!(p.request(bind_trx("nobody", "x", 0x34)).await.status(), CommandStatus::EsmeRinvsysid);
-    assert_eq!(p.request(bind_trx("gateway", "wrong", 0x34)).await.status(), CommandStatus::EsmeRinvpaswd);
-    assert_eq!(p.request(bind_trx("rxonly", "rx-pw", 0x34)).await.status(), CommandStatus::EsmeRbindfail);
+    assert_eq!(
+        p.request(bind_trx("nobody", "x", 0x34)).await.status(),
+        CommandStatus::EsmeRinvsysid
+    );
+    assert_eq!(
+        p.request(bind_trx("gateway", "wrong", 0x34)).await.status(),
+        CommandStatus::EsmeRinvpaswd
+    );
+    assert_eq!(
+        p.request(bind_trx("rxonly", "rx-pw", 0x34)).await.status(),
+        CommandStatus::EsmeRbindfail
+    );
     // Requests before a bind are in the wrong state.
     let r = p.request(submit("447700900123", "hi", 0)).await;
-    assert_eq!((r.id(), r.status()), (CommandId::SubmitSmResp, CommandStatus::EsmeRinvbndsts));
+    assert_eq!(
+        (r.id(), r.status()),
+        (CommandId::SubmitSmResp, CommandStatus::EsmeRinvbndsts)
+    );
     let ok = p.request(bind_trx("gateway", "gw-pw", 0x34)).await;
-    assert_eq!((ok.id(), ok.status()), (CommandId::BindTransceiverResp, CommandStatus::EsmeRok));
-    assert_eq!(p.request(bind_trx("gateway", "gw-pw", 0x34)).await.status(), CommandStatus::EsmeRalybnd);
+    assert_eq!(
+        (ok.id(), ok.status()),
+        (CommandId::BindTransceiverResp, CommandStatus::EsmeRok)
+    );
+    assert_eq!(
+        p.request(bind_trx("gateway", "gw-pw", 0x34)).await.status(),
+        CommandStatus::EsmeRalybnd
+    );
     srv.stop().await;
 }
 
@@ -30,11 +48,15 @@ async fn bind_failures_carry_the_spec_statuses() {
 async fn submit_gets_an_id_and_a_delivered_receipt() {
     let srv = Server::start("", None).await;
     let mut p = Peer::bound(srv.smpp, "gateway", "gw-pw").await;
-    let resp = p.request(submit("447700900123", "Your code is 123456", 1)).await;
+    let resp = p
+        .request(submit("447700900123", "Your code is 123456", 1))
+        .await;
     assert_eq!(resp.status(), CommandStatus::EsmeRok);
     let id = message_id(&resp);
     let dr = p.next_deliver().await;
-    let Some(Pdu::DeliverSm(d)) = dr.pdu() else { unreachable!() };
+    let Some(Pdu::DeliverSm(d)) = dr.pdu() else {
+        unreachable!()
+    };
     assert_eq!(u8::from(d.esm_class), 0x04);
     let text = std::str::from_utf8(d.short_message().as_ref()).expect("ascii receipt");
     let r = wire::receipt::Receipt::parse(text).expect("receipt text parses");
@@ -59,8 +81,13 @@ async fn registered_delivery_modes() {
     let mut seen = Vec::new();
     for _ in 0..3 {
         let c = p.next_deliver().await;
-        let Some(Pdu::DeliverSm(d)) = c.pdu() else { unreachable!() };
-        let r = wire::receipt::Receipt::parse(std::str::from_utf8(d.short_message().as_ref()).expect("ascii")).expect("parses");
+        let Some(Pdu::DeliverSm(d)) = c.pdu() else {
+            unreachable!()
+        };
+        let r = wire::receipt::Receipt::parse(
+            std::str::from_utf8(d.short_message().as_ref()).expect("ascii"),
+        )
+        .expect("parses");
         seen.push((r.id, r.stat, u8::from(d.esm_class)));
     }
     seen.sort();
@@ -80,11 +107,18 @@ async fn query_cancel_replace() {
     let mut p = Peer::bound(srv.smpp, "gateway", "gw-pw").await;
     // Scheduled an hour ahead, so it is still pending.
     let mut sm = submit("447700900123", "later", 1);
-    sm.schedule_delivery_time = wire::smpp::rusmpp::types::EmptyOrFullCOctetString::from_string("000000010000000R".to_owned()).expect("time");
+    sm.schedule_delivery_time = wire::smpp::rusmpp::types::EmptyOrFullCOctetString::from_string(
+        "000000010000000R".to_owned(),
+    )
+    .expect("time");
     let id = message_id(&p.request(sm).await);
-    let q = QuerySm::builder().message_id(COctetString::from_string(id.to_owned()).expect("id")).build();
+    let q = QuerySm::builder()
+        .message_id(COctetString::from_string(id.to_owned()).expect("id"))
+        .build();
     let r = p.request(q.clone()).await;
-    let Some(Pdu::QuerySmResp(qr)) = r.pdu() else { panic!("query_sm_resp expected: {r:?}") };
+    let Some(Pdu::QuerySmResp(qr)) = r.pdu() else {
+        panic!("query_sm_resp expected: {r:?}")
+    };
     assert_eq!(u8::from(qr.message_state), 1, "ENROUTE");
     let rep = ReplaceSm::builder()
         .message_id(COctetString::from_string(id.to_owned()).expect("id"))
@@ -100,14 +134,31 @@ async fn query_cancel_replace() {
         .build();
     assert_eq!(p.request(c.clone()).await.status(), CommandStatus::EsmeRok);
     let dr = p.next_deliver().await;
-    let Some(Pdu::DeliverSm(d)) = dr.pdu() else { unreachable!() };
-    assert!(std::str::from_utf8(d.short_message().as_ref()).expect("ascii").contains("stat:DELETED"));
-    assert_eq!(p.request(c).await.status(), CommandStatus::EsmeRcancelfail, "already final");
+    let Some(Pdu::DeliverSm(d)) = dr.pdu() else {
+        unreachable!()
+    };
+    assert!(
+        std::str::from_utf8(d.short_message().as_ref())
+            .expect("ascii")
+            .contains("stat:DELETED")
+    );
+    assert_eq!(
+        p.request(c).await.status(),
+        CommandStatus::EsmeRcancelfail,
+        "already final"
+    );
     let r = p.request(q).await;
-    let Some(Pdu::QuerySmResp(qr)) = r.pdu() else { panic!("query_sm_resp expected") };
+    let Some(Pdu::QuerySmResp(qr)) = r.pdu() else {
+        panic!("query_sm_resp expected")
+    };
     assert_eq!(u8::from(qr.message_state), 4, "DELETED");
-    let unknown = QuerySm::builder().message_id(COctetString::from_string("999999999".to_owned()).expect("id")).build();
-    assert_eq!(p.request(unknown).await.status(), CommandStatus::EsmeRqueryfail);
+    let unknown = QuerySm::builder()
+        .message_id(COctetString::from_string("999999999".to_owned()).expect("id"))
+        .build();
+    assert_eq!(
+        p.request(unknown).await.status(),
+        CommandStatus::EsmeRqueryfail
+    );
     srv.stop().await;
 }
 
@@ -142,15 +193,30 @@ async fn throughput_limit_answers_throttled_then_recovers() {
     for _ in 0..7 {
         statuses.push(p.request(submit("447700900123", "x", 0)).await.status());
     }
-    assert_eq!(statuses.iter().filter(|s| **s == CommandStatus::EsmeRok).count(), 5);
-    assert_eq!(statuses.iter().filter(|s| **s == CommandStatus::EsmeRthrottled).count(), 2);
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|s| **s == CommandStatus::EsmeRok)
+            .count(),
+        5
+    );
+    assert_eq!(
+        statuses
+            .iter()
+            .filter(|s| **s == CommandStatus::EsmeRthrottled)
+            .count(),
+        2
+    );
     // The bucket refills at 5/s: retrying soon succeeds again (bounded wait).
     let recovered = tokio::time::timeout(std::time::Duration::from_secs(3), async {
         while p.request(submit("447700900123", "x", 0)).await.status() != CommandStatus::EsmeRok {
             tokio::task::yield_now().await;
         }
     });
-    assert!(recovered.await.is_ok(), "throughput recovers after the bucket refills");
+    assert!(
+        recovered.await.is_ok(),
+        "throughput recovers after the bucket refills"
+    );
     srv.stop().await;
 }
 
@@ -160,7 +226,10 @@ async fn unbind_is_answered_and_closes() {
     let mut p = Peer::bound(srv.smpp, "gateway", "gw-pw").await;
     let r = p.request(Pdu::Unbind).await;
     assert_eq!(r.id(), CommandId::UnbindResp);
-    assert!(futures::StreamExt::next(&mut p.io).await.is_none(), "server closes after unbind_resp");
+    assert!(
+        futures::StreamExt::next(&mut p.io).await.is_none(),
+        "server closes after unbind_resp"
+    );
     srv.stop().await;
 }
 

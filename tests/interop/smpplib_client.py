@@ -3,27 +3,34 @@
 
 Binds as transceiver, submits COUNT GSM-text messages with
 registered_delivery=1 through a window of outstanding submit_sm, collects
-the submit_sm_resp message_ids, then keeps reading until COUNT delivery
-receipts (deliver_sm, esm_class 0x04) have arrived, each answered with
-deliver_sm_resp by smpplib's read loop. Receipt ids (receipted_message_id
-TLV, else the "id:" field of the receipt text) are matched against the
-submitted ids. Unbinds and prints one JSON line on stdout:
+the submit_sm_resp message_ids, and keeps reading until every one of them
+has its delivery receipt (deliver_sm, esm_class 0x04); smpplib's read loop
+answers each deliver_sm with deliver_sm_resp. Receipt ids come from the
+receipted_message_id TLV, else the "id:" field of the receipt text. Then it
+unbinds and prints one JSON line on stdout:
 
-    {"submitted": N, "receipts": N, "matched": N, "seconds": S}
+    {"submitted": N, "receipts": N, "matched": N, "seconds": S, "foreign": F}
 
-Exits 1, with the reason on stderr (and the JSON line for what was seen),
-on any error status, timeout, unmatched or duplicate id.
+receipts counts receipts for this run's ids (duplicates included), matched
+the distinct ids receipted, foreign the receipts for ids this run was never
+given (e.g. held by the SMSC from an earlier session). Exits 1, with the
+reason on stderr (the JSON line still shows what was seen), on an error
+status, a lost connection, a timeout, a count other than COUNT, or a
+receipt whose text "id:" and receipted_message_id differ.
 
 Usage: smpplib_client.py HOST:PORT SYSTEM_ID PASSWORD [--count N]
        [--window W] [--timeout SECONDS]
+Set SMPPLIB_LOG=DEBUG to see every PDU in hex on stderr.
 """
 
 import argparse
+import collections
 import json
 import logging
 import re
 import select
 import signal
+import socket
 import sys
 import time
 
@@ -63,11 +70,12 @@ class Run:
 
     def __init__(self, count):
         self.count = count
+        self.phase = "connecting"  # for error messages
         self.pending = set()  # sequence numbers of unanswered submit_sm
         self.submitted_ids = set()
         self.responses = 0
-        self.receipts = 0
-        self.receipt_ids = []
+        self.receipt_counts = collections.Counter()  # receipt id -> receipts seen
+        self.matched_ids = set()  # submitted ids with at least one receipt
         self.other_deliveries = 0
         self.text_tlv_disagreements = 0
 
@@ -87,6 +95,8 @@ class Run:
             raise Failure(f"message_id {message_id!r} given twice")
         self.submitted_ids.add(message_id)
         self.responses += 1
+        if self.receipt_counts[message_id]:
+            self.matched_ids.add(message_id)  # the receipt overtook its response
 
     def on_deliver(self, pdu):
         esm_class = int(pdu.esm_class or 0)
@@ -102,12 +112,21 @@ class Run:
         receipt_id = tlv_id or text_id
         if not receipt_id:
             raise Failure(f"receipt seq {pdu.sequence} carries no message id: {text!r}")
-        self.receipts += 1
-        self.receipt_ids.append(receipt_id)
+        self.receipt_counts[receipt_id] += 1
+        if receipt_id in self.submitted_ids:
+            self.matched_ids.add(receipt_id)
         return None
 
-    def matched(self):
-        return len(self.submitted_ids.intersection(self.receipt_ids))
+    def receipts(self):
+        """Receipts for this run's messages, duplicates included."""
+        return sum(self.receipt_counts[i] for i in self.submitted_ids)
+
+    def foreign(self):
+        """Receipts for ids this run was never given (e.g. held from an earlier session)."""
+        return sum(self.receipt_counts.values()) - self.receipts()
+
+    def done(self):
+        return len(self.matched_ids) == self.count
 
 
 def on_error_pdu(pdu):
@@ -156,6 +175,11 @@ def run(args, state):
 
     deadline = time.monotonic() + args.timeout
     client.connect()
+    state.phase = "binding"
+    # smpplib writes each PDU with its own send; without this, Nagle holds a
+    # submit_sm behind an unacknowledged deliver_sm_resp for a delayed ACK,
+    # and a window of 1 measures TCP timers instead of the SMSC.
+    client._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     try:
         try:
             client.bind_transceiver(system_id=args.system_id, password=args.password)
@@ -163,7 +187,8 @@ def run(args, state):
             raise Failure(f"bind_transceiver refused: {e}")
         text = smpplib.gsm.gsm_encode("Switchboard interop check: your code is 123456")
         sent = 0
-        while sent < state.count or state.pending or state.receipts < state.count:
+        state.phase = "submitting and reading receipts"
+        while sent < state.count or state.pending or not state.done():
             while sent < state.count and len(state.pending) < args.window:
                 pdu = client.send_message(
                     source_addr_ton=smpplib.consts.SMPP_TON_ALNUM,
@@ -182,10 +207,12 @@ def run(args, state):
             phase = (
                 f"with {len(state.pending)} submit_sm unanswered"
                 if state.pending
-                else f"after {state.receipts} of {state.count} receipts"
+                else f"with {len(state.matched_ids)} of {state.count} messages receipted "
+                f"({state.foreign()} receipts for ids not submitted here)"
             )
             if wait_readable(client, deadline, phase):
                 client.read_once(auto_send_enquire_link=False)
+        state.phase = "waiting for unbind_resp"
         unbind(client, deadline)
     finally:
         client.disconnect()
@@ -200,7 +227,7 @@ def main():
     parser.add_argument("--window", type=int, default=50, help="outstanding submit_sm")
     parser.add_argument("--timeout", type=float, default=120.0, help="whole run, seconds")
     args = parser.parse_args()
-    logging.basicConfig(level=logging.ERROR, stream=sys.stderr)
+    logging.basicConfig(level=getattr(logging, __import__("os").environ.get("SMPPLIB_LOG", "ERROR")), stream=sys.stderr)
 
     # Last resort if a socket call blocks past every deadline above.
     def hard_stop(_signum, _frame):
@@ -217,33 +244,30 @@ def main():
     except Failure as e:
         error = str(e)
     except (smpplib.exceptions.ConnectionError, OSError) as e:
-        error = f"connection to {args.address} failed: {e!r}"
+        error = f"connection to {args.address} lost while {state.phase}: {e!r}"
     except smpplib.exceptions.PDUError as e:
-        error = f"PDU error: {e}"
+        error = f"PDU error while {state.phase}: {e}"
     signal.alarm(0)
     seconds = time.monotonic() - started
 
-    matched = state.matched()
     summary = {
         "submitted": state.responses,
-        "receipts": state.receipts,
-        "matched": matched,
+        "receipts": state.receipts(),
+        "matched": len(state.matched_ids),
         "seconds": round(seconds, 3),
+        "foreign": state.foreign(),
     }
     print(json.dumps(summary), flush=True)
-    if error is None and (state.responses, state.receipts, matched) != (state.count,) * 3:
-        duplicates = len(state.receipt_ids) - len(set(state.receipt_ids))
-        error = (
-            f"expected {state.count} submitted/receipts/matched, got {summary}; "
-            f"{duplicates} duplicate receipts"
-        )
+    counts = (summary["submitted"], summary["receipts"], summary["matched"])
+    if error is None and counts != (state.count,) * 3:
+        error = f"expected {state.count} submitted, receipts and matched, got {summary}"
     if state.other_deliveries:
         print(f"note: {state.other_deliveries} deliver_sm that were not receipts", file=sys.stderr)
-    if state.text_tlv_disagreements:
-        print(
-            f"note: {state.text_tlv_disagreements} receipts whose text id differs "
-            "from receipted_message_id",
-            file=sys.stderr,
+    if error is None and state.text_tlv_disagreements:
+        # ESMEs read either one, so the two must name the same message.
+        error = (
+            f"{state.text_tlv_disagreements} receipts whose text id differs "
+            "from their receipted_message_id"
         )
     if error is not None:
         print(f"interop failure: {error}", file=sys.stderr)

@@ -20,10 +20,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for JsonBody<T> {
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
         let bytes = Bytes::from_request(req, state).await.map_err(|r| {
             if r.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError::PayloadTooLarge(format!(
-                    "request body exceeds {} bytes",
-                    super::MAX_BODY
-                ))
+                ApiError::PayloadTooLarge(format!("request body exceeds {} bytes", super::MAX_BODY))
             } else {
                 ApiError::BadRequest(r.body_text())
             }

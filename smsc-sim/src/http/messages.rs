@@ -132,11 +132,14 @@ pub(super) async fn search(
     match filter.number.as_deref().map(number_variants) {
         Some(variants) => {
             for number in variants {
-                let f = MessageFilter { number: Some(number), ..filter.clone() };
+                let f = MessageFilter {
+                    number: Some(number),
+                    ..filter.clone()
+                };
                 found.extend(app.core.store.search(f).await?);
             }
             // Merged from two newest-first lists: newest first again.
-            found.sort_by(|a: &Message, b| b.submitted_at.cmp(&a.submitted_at));
+            found.sort_by_key(|m: &Message| std::cmp::Reverse(m.submitted_at));
             let mut seen = std::collections::HashSet::new();
             found.retain(|m| seen.insert(m.id.clone()));
             found.truncate(limit);
@@ -161,20 +164,41 @@ mod tests {
     use super::*;
 
     fn params(state: Option<&str>, limit: Option<usize>) -> SearchParams {
-        SearchParams { state: state.map(str::to_owned), limit, ..SearchParams::default() }
+        SearchParams {
+            state: state.map(str::to_owned),
+            limit,
+            ..SearchParams::default()
+        }
     }
 
     #[test]
     fn states_parse_by_name_or_receipt_word() {
         let f = params(Some("delivrd"), None).into_filter().expect("valid");
         assert_eq!(f.state, Some(MessageState::Delivered));
-        let f = params(Some("UNDELIVERABLE"), Some(5)).into_filter().expect("valid");
-        assert_eq!((f.state, f.limit), (Some(MessageState::Undeliverable), Some(5)));
-        assert!(params(Some(""), None).into_filter().expect("empty is any").state.is_none());
-        let err = params(Some("GONE"), None).into_filter().expect_err("unknown state");
+        let f = params(Some("UNDELIVERABLE"), Some(5))
+            .into_filter()
+            .expect("valid");
+        assert_eq!(
+            (f.state, f.limit),
+            (Some(MessageState::Undeliverable), Some(5))
+        );
+        assert!(
+            params(Some(""), None)
+                .into_filter()
+                .expect("empty is any")
+                .state
+                .is_none()
+        );
+        let err = params(Some("GONE"), None)
+            .into_filter()
+            .expect_err("unknown state");
         assert!(err.to_string().contains("\"GONE\""), "{err}");
         assert!(params(None, Some(0)).into_filter().is_err());
-        assert!(params(None, Some(MAX_SEARCH_LIMIT + 1)).into_filter().is_err());
+        assert!(
+            params(None, Some(MAX_SEARCH_LIMIT + 1))
+                .into_filter()
+                .is_err()
+        );
     }
 
     #[test]

@@ -17,7 +17,10 @@ const CONTENT_TYPE: &str = "text/plain; version=0.0.4; charset=utf-8";
 
 /// Label values escape backslash, double quote and newline.
 fn label(value: &str) -> String {
-    value.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 fn header(out: &mut String, name: &str, kind: &str, help: &str) {
@@ -35,33 +38,56 @@ pub fn render(s: &Snapshot) -> String {
         header(&mut out, &name, "counter", c.help);
         let _ = writeln!(out, "{name} {}", c.value);
     }
-    header(&mut out, "smsc_sessions_open", "gauge", "Open SMPP connections, bound or not.");
+    header(
+        &mut out,
+        "smsc_sessions_open",
+        "gauge",
+        "Open SMPP connections, bound or not.",
+    );
     let _ = writeln!(out, "smsc_sessions_open {}", s.sessions_open);
-    header(&mut out, "smsc_messages", "gauge", "Messages in the store by state.");
+    header(
+        &mut out,
+        "smsc_messages",
+        "gauge",
+        "Messages in the store by state.",
+    );
     for (state, n) in &s.messages {
         let state = format!("{state:?}").to_ascii_uppercase();
         let _ = writeln!(out, "smsc_messages{{state=\"{state}\"}} {n}");
     }
     type Field = fn(&super::stats::AccountStats) -> usize;
     let per_account: [(&str, &str, Field); 3] = [
-        ("smsc_account_bound_sessions", "Bound sessions per account.", |a| a.bound_sessions),
-        ("smsc_account_bound_receivers", "Receiver and transceiver binds per account.", |a| {
-            a.bound_receivers
-        }),
-        ("smsc_account_outbox", "deliver_sm waiting for a receiver, per account.", |a| a.outbox),
+        (
+            "smsc_account_bound_sessions",
+            "Bound sessions per account.",
+            |a| a.bound_sessions,
+        ),
+        (
+            "smsc_account_bound_receivers",
+            "Receiver and transceiver binds per account.",
+            |a| a.bound_receivers,
+        ),
+        (
+            "smsc_account_outbox",
+            "deliver_sm waiting for a receiver, per account.",
+            |a| a.outbox,
+        ),
     ];
     for (name, help, field) in per_account {
         header(&mut out, name, "gauge", help);
         for a in &s.accounts {
-            let _ = writeln!(out, "{name}{{account=\"{}\"}} {}", label(&a.system_id), field(a));
+            let _ = writeln!(
+                out,
+                "{name}{{account=\"{}\"}} {}",
+                label(&a.system_id),
+                field(a)
+            );
         }
     }
     out
 }
 
-pub(super) async fn metrics(
-    State(app): State<AppState>,
-) -> Result<impl IntoResponse, ApiError> {
+pub(super) async fn metrics(State(app): State<AppState>) -> Result<impl IntoResponse, ApiError> {
     let text = render(&snapshot(&app.core).await?);
     Ok(([(header::CONTENT_TYPE, CONTENT_TYPE)], text))
 }
@@ -77,8 +103,16 @@ mod tests {
         let s = Snapshot {
             sessions_open: 2,
             counters: vec![
-                Counter { name: "binds_total", help: "Binds.", value: 3 },
-                Counter { name: "submitted", help: "Accepted.", value: 7 },
+                Counter {
+                    name: "binds_total",
+                    help: "Binds.",
+                    value: 3,
+                },
+                Counter {
+                    name: "submitted",
+                    help: "Accepted.",
+                    value: 7,
+                },
             ],
             messages: vec![(MessageState::Enroute, 1), (MessageState::Delivered, 6)],
             accounts: vec![AccountStats {
@@ -100,7 +134,10 @@ mod tests {
             "smsc_messages{state=\"DELIVERED\"} 6",
             "smsc_account_outbox{account=\"a\\\"b\"} 4",
         ] {
-            assert!(text.lines().any(|l| l == line), "missing {line:?} in\n{text}");
+            assert!(
+                text.lines().any(|l| l == line),
+                "missing {line:?} in\n{text}"
+            );
         }
         assert!(!text.contains("_total_total"));
     }

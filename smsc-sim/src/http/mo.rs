@@ -37,26 +37,26 @@ pub struct MoRequest {
 /// TON/NPI from how the address is written: `+` and digits is international
 /// E.164, bare digits unknown/E.164, anything else alphanumeric.
 fn address(field: &str, addr: &str) -> Result<Address, ApiError> {
-    let bad = |why: &str| ApiError::bad_request(format!("{field}: {addr:?} {why}"));
-    if let Some(digits) = addr.strip_prefix('+') {
-        if digits.is_empty() || digits.len() > 20 || !digits.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(bad("must be 1 to 20 digits after '+'"));
+    let numeric = |d: &str| !d.is_empty() && d.len() <= 20 && d.bytes().all(|b| b.is_ascii_digit());
+    let alphanumeric = !addr.is_empty()
+        && addr.len() <= 11
+        && addr.chars().all(|c| c.is_ascii_graphic() || c == ' ');
+    let (ton, npi, digits) = match addr.strip_prefix('+') {
+        Some(digits) if numeric(digits) => (1, 1, digits),
+        None if numeric(addr) => (0, 1, addr),
+        None if alphanumeric => (5, 0, addr),
+        _ => {
+            return Err(ApiError::bad_request(format!(
+                "{field}: {addr:?} must be 1 to 20 digits (optionally after '+') \
+                 or 1 to 11 printable ASCII characters"
+            )));
         }
-        return Ok(Address { ton: 1, npi: 1, addr: digits.to_owned() });
-    }
-    if addr.is_empty() {
-        return Err(bad("is empty"));
-    }
-    if addr.bytes().all(|b| b.is_ascii_digit()) {
-        if addr.len() > 20 {
-            return Err(bad("is longer than 20 digits"));
-        }
-        return Ok(Address { ton: 0, npi: 1, addr: addr.to_owned() });
-    }
-    if addr.len() > 11 || !addr.chars().all(|c| c.is_ascii_graphic() || c == ' ') {
-        return Err(bad("must be digits or at most 11 printable ASCII characters"));
-    }
-    Ok(Address { ton: 5, npi: 0, addr: addr.to_owned() })
+    };
+    Ok(Address {
+        ton,
+        npi,
+        addr: digits.to_owned(),
+    })
 }
 
 /// The user data and its data_coding, if it fits one message: 160 septets
@@ -76,7 +76,8 @@ fn encode(body: &str, data_coding: Option<u8>) -> Result<(u8, Vec<u8>), ApiError
             (e, e.data_coding())
         }
     };
-    let bytes = text::encode(body, encoding).map_err(|e| ApiError::bad_request(format!("text: {e}")))?;
+    let bytes =
+        text::encode(body, encoding).map_err(|e| ApiError::bad_request(format!("text: {e}")))?;
     let (max, unit) = match encoding {
         Encoding::Gsm7 | Encoding::Ia5 => (160, "septets"),
         _ => (140, "octets"),
@@ -110,46 +111,85 @@ fn deliver_sm(m: &Message) -> Result<DeliverSm, ApiError> {
         .build())
 }
 
+/// A checked MO request: the addresses and the encoded user data.
+struct Mo {
+    source: Address,
+    dest: Address,
+    data_coding: u8,
+    payload: Vec<u8>,
+}
+
+impl TryFrom<&MoRequest> for Mo {
+    type Error = ApiError;
+
+    fn try_from(req: &MoRequest) -> Result<Self, ApiError> {
+        let (data_coding, payload) = encode(&req.text, req.data_coding)?;
+        Ok(Mo {
+            source: address("from", &req.from)?,
+            dest: address("to", &req.to)?,
+            data_coding,
+            payload,
+        })
+    }
+}
+
+impl Mo {
+    /// The ENROUTE message this becomes for `account`, accepted at `now`.
+    fn into_message(self, id: String, account: String, now: i64, validity_ms: i64) -> Message {
+        Message {
+            id,
+            account,
+            service_type: String::new(),
+            source: self.source,
+            dest: self.dest,
+            esm_class: esm::DEFAULT,
+            protocol_id: 0,
+            priority: 0,
+            registered_delivery: 0,
+            data_coding: self.data_coding,
+            payload: self.payload,
+            sar: None,
+            submitted_at: now,
+            deliver_at: None,
+            expires_at: now.saturating_add(validity_ms),
+            state: MessageState::Enroute,
+            done_at: None,
+            error_code: 0,
+            attempts: 0,
+        }
+    }
+}
+
 pub(super) async fn inject(
     State(app): State<AppState>,
     JsonBody(req): JsonBody<MoRequest>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let source = address("from", &req.from)?;
-    let dest = address("to", &req.to)?;
-    let (data_coding, payload) = encode(&req.text, req.data_coding)?;
+    let mo = Mo::try_from(&req)?;
     let core = &app.core;
     let account = core.accounts.route_mo(&req.to).ok_or_else(|| {
         ApiError::NotFound(format!("no account's address_range matches {:?}", req.to))
     })?;
     let system_id = account.policy.system_id.as_str().to_owned();
-    let id = core.ids.next(&core.store, account.policy.message_id_format).await?;
-    let now = core.clock.now_ms();
+    let id = core
+        .ids
+        .next(&core.store, account.policy.message_id_format)
+        .await?;
     let validity = i64::try_from(core.settings.default_validity.as_millis()).unwrap_or(i64::MAX);
-    let message = Message {
-        id: id.clone(),
-        account: system_id.clone(),
-        service_type: String::new(),
-        source,
-        dest,
-        esm_class: esm::DEFAULT,
-        protocol_id: 0,
-        priority: 0,
-        registered_delivery: 0,
-        data_coding,
-        payload,
-        sar: None,
-        submitted_at: now,
-        deliver_at: None,
-        expires_at: now.saturating_add(validity),
-        state: MessageState::Enroute,
-        done_at: None,
-        error_code: 0,
-        attempts: 0,
-    };
+    let message = mo.into_message(id.clone(), system_id.clone(), core.clock.now_ms(), validity);
     let pdu = Box::new(deliver_sm(&message)?);
-    account.outbox.push(Outgoing { kind: OutgoingKind::Mo(Box::new(message)), pdu });
-    tracing::info!(id, account = system_id, "MO message injected over the admin API");
-    Ok((StatusCode::ACCEPTED, Json(json!({ "id": id, "account": system_id }))))
+    account.outbox.push(Outgoing {
+        kind: OutgoingKind::Mo(Box::new(message)),
+        pdu,
+    });
+    tracing::info!(
+        id,
+        account = system_id,
+        "MO message injected over the admin API"
+    );
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({ "id": id, "account": system_id })),
+    ))
 }
 
 #[cfg(test)]
@@ -164,14 +204,15 @@ mod tests {
         assert_eq!((a.ton, a.npi), (0, 1));
         let a = address("from", "MyBank").expect("valid");
         assert_eq!((a.ton, a.npi), (5, 0));
-        for bad in ["", "+", "+44x", "Much-too-long-name", "123456789012345678901"] {
+        let too_long = "1".repeat(21);
+        for bad in ["", "+", "+44x", "Far-too-long-name", &too_long] {
             assert!(address("from", bad).is_err(), "{bad:?} accepted");
         }
     }
 
     #[test]
     fn text_takes_the_smallest_encoding_that_fits_one_message() {
-        assert_eq!(encode("STOP", None).expect("fits"), (0x00, b"STOP".to_vec()));
+        assert_eq!(encode("STOP", None).ok(), Some((0x00, b"STOP".to_vec())));
         let (dc, bytes) = encode("Привет", None).expect("fits");
         assert_eq!((dc, bytes.len()), (0x08, 12));
         // '€' is an escape: two septets.
@@ -186,30 +227,24 @@ mod tests {
 
     #[test]
     fn the_pdu_is_a_plain_mo_deliver_sm() {
-        let m = Message {
-            id: "1".into(),
-            account: "a".into(),
-            service_type: String::new(),
-            source: Address { ton: 1, npi: 1, addr: "447700900123".into() },
-            dest: Address { ton: 0, npi: 1, addr: "12345".into() },
-            esm_class: 0,
-            protocol_id: 0,
-            priority: 0,
-            registered_delivery: 0,
-            data_coding: 0,
-            payload: b"STOP".to_vec(),
-            sar: None,
-            submitted_at: 0,
-            deliver_at: None,
-            expires_at: 0,
-            state: MessageState::Enroute,
-            done_at: None,
-            error_code: 0,
-            attempts: 0,
-        };
+        let req: MoRequest =
+            serde_json::from_str(r#"{"from":"+447700900123","to":"12345","text":"STOP"}"#)
+                .expect("test request parses");
+        let m = Mo::try_from(&req).expect("valid request").into_message(
+            "7".into(),
+            "a".into(),
+            1_000,
+            60_000,
+        );
+        assert_eq!(
+            (m.state, m.submitted_at, m.expires_at),
+            (MessageState::Enroute, 1_000, 61_000)
+        );
         let pdu = deliver_sm(&m).expect("valid");
-        assert_eq!(u8::from(pdu.esm_class), 0x00);
-        assert_eq!(u8::from(pdu.source_addr_ton), 1);
+        assert_eq!(
+            (u8::from(pdu.esm_class), u8::from(pdu.source_addr_ton)),
+            (0x00, 1)
+        );
         assert_eq!(pdu.source_addr.as_str(), "447700900123");
         assert_eq!(pdu.destination_addr.as_str(), "12345");
         assert_eq!(pdu.short_message().as_ref(), b"STOP");

@@ -24,7 +24,7 @@ use std::time::Duration;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Request};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use serde_json::json;
 use tokio::time::Instant;
@@ -58,7 +58,7 @@ pub fn router(core: Arc<Core>, hlr: Arc<Hlr>) -> Router {
         .route("/api/subscribers", get(subscribers::list))
         .route(
             "/api/subscribers/{number}",
-            axum::routing::put(subscribers::upsert).delete(subscribers::remove),
+            put(subscribers::upsert).delete(subscribers::remove),
         )
         .route(
             "/api/faults",
@@ -78,7 +78,11 @@ async fn health() -> Json<serde_json::Value> {
 }
 
 async fn not_found(req: Request) -> ApiError {
-    ApiError::NotFound(format!("no such endpoint: {} {}", req.method(), req.uri().path()))
+    ApiError::NotFound(format!(
+        "no such endpoint: {} {}",
+        req.method(),
+        req.uri().path()
+    ))
 }
 
 async fn method_not_allowed(req: Request) -> ApiError {
@@ -91,7 +95,10 @@ async fn method_not_allowed(req: Request) -> ApiError {
 
 /// Applies [`REQUEST_TIMEOUT`] and logs each request at debug level.
 async fn deadline_and_log(req: Request, next: Next) -> Response {
-    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0);
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0);
     let (method, path) = (req.method().clone(), req.uri().path().to_owned());
     let started = Instant::now();
     let response = match tokio::time::timeout(REQUEST_TIMEOUT, next.run(req)).await {

@@ -45,19 +45,63 @@ pub struct Snapshot {
 }
 
 fn counters(s: &Stats) -> Vec<Counter> {
-    let c = |name, help, v: &AtomicU64| Counter { name, help, value: v.load(Ordering::Relaxed) };
+    let c = |name, help, v: &AtomicU64| Counter {
+        name,
+        help,
+        value: v.load(Ordering::Relaxed),
+    };
     vec![
         c("binds_total", "Successful binds.", &s.binds_total),
-        c("bind_failures", "Binds refused (credentials, bind type, bind limit).", &s.bind_failures),
-        c("submitted", "Messages accepted with submit_sm_resp OK.", &s.submitted),
-        c("rejected", "Submits answered with an error status.", &s.rejected),
-        c("throttled", "Submits answered ESME_RTHROTTLED.", &s.throttled),
-        c("queue_full", "Requests answered ESME_RMSGQFUL (window full).", &s.queue_full),
-        c("delivered", "Messages that reached DELIVERED.", &s.delivered),
-        c("failed", "Messages that reached a final state other than DELIVERED.", &s.failed),
-        c("receipts_sent", "Delivery receipts queued for a receiver.", &s.receipts_sent),
-        c("receipts_acked", "Delivery receipts acknowledged by the ESME.", &s.receipts_acked),
-        c("mo_sent", "Mobile-originated messages acknowledged by the ESME.", &s.mo_sent),
+        c(
+            "bind_failures",
+            "Binds refused (credentials, bind type, bind limit).",
+            &s.bind_failures,
+        ),
+        c(
+            "submitted",
+            "Messages accepted with submit_sm_resp OK.",
+            &s.submitted,
+        ),
+        c(
+            "rejected",
+            "Submits answered with an error status.",
+            &s.rejected,
+        ),
+        c(
+            "throttled",
+            "Submits answered ESME_RTHROTTLED.",
+            &s.throttled,
+        ),
+        c(
+            "queue_full",
+            "Requests answered ESME_RMSGQFUL (window full).",
+            &s.queue_full,
+        ),
+        c(
+            "delivered",
+            "Messages that reached DELIVERED.",
+            &s.delivered,
+        ),
+        c(
+            "failed",
+            "Messages that reached a final state other than DELIVERED.",
+            &s.failed,
+        ),
+        c(
+            "receipts_sent",
+            "Delivery receipts queued for a receiver.",
+            &s.receipts_sent,
+        ),
+        c(
+            "receipts_acked",
+            "Delivery receipts acknowledged by the ESME.",
+            &s.receipts_acked,
+        ),
+        c(
+            "mo_sent",
+            "Mobile-originated messages acknowledged by the ESME.",
+            &s.mo_sent,
+        ),
         c("malformed", "Malformed PDUs received.", &s.malformed),
     ]
 }

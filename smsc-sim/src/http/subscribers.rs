@@ -65,7 +65,11 @@ impl SubscriberBody {
         };
         // Stored as digits, as the HLR keeps them.
         let number = number.trim_start_matches('+').to_owned();
-        Ok(HlrEntry { number, prefix: self.prefix, profile })
+        Ok(HlrEntry {
+            number,
+            prefix: self.prefix,
+            profile,
+        })
     }
 }
 
@@ -92,7 +96,9 @@ pub(super) async fn remove(
     if app.hlr.remove(&number) {
         Ok(StatusCode::NO_CONTENT)
     } else {
-        Err(ApiError::NotFound(format!("no subscriber entry for {number:?}")))
+        Err(ApiError::NotFound(format!(
+            "no subscriber entry for {number:?}"
+        )))
     }
 }
 
@@ -109,15 +115,25 @@ mod tests {
         let e = body(r#"{"profile":"auto","delay_ms":250,"prefix":true}"#)
             .into_entry("+4477".into())
             .expect("valid");
-        assert_eq!((e.prefix, e.profile), (true, Profile::Auto { delay_ms: 250 }));
+        assert_eq!(
+            (e.prefix, e.profile),
+            (true, Profile::Auto { delay_ms: 250 })
+        );
         assert_eq!(e.number, "4477");
-        let e = body(r#"{"profile":"unknown"}"#).into_entry("447700900404".into()).expect("valid");
+        let e = body(r#"{"profile":"unknown"}"#)
+            .into_entry("447700900404".into())
+            .expect("valid");
         assert_eq!((e.prefix, e.profile), (false, Profile::Unknown));
     }
 
     #[test]
     fn mistakes_are_explained() {
-        let err = |json: &str, n: &str| body(json).into_entry(n.into()).expect_err("invalid").to_string();
+        let err = |json: &str, n: &str| {
+            body(json)
+                .into_entry(n.into())
+                .expect_err("invalid")
+                .to_string()
+        };
         assert!(err(r#"{"profile":"auto"}"#, "44").contains("needs delay_ms"));
         assert!(err(r#"{"profile":"unknown","delay_ms":1}"#, "44").contains("only to profile"));
         assert!(err(r#"{"profile":"auto","delay_ms":99999999999}"#, "44").contains("maximum"));

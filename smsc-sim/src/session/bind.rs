@@ -44,22 +44,40 @@ fn command_id(kind: BindType) -> CommandId {
 }
 
 impl Session {
-    pub(super) async fn on_bind(&mut self, kind: BindType, req: BindRequest, seq: u32) -> Result<(), ()> {
+    pub(super) async fn on_bind(
+        &mut self,
+        kind: BindType,
+        req: BindRequest,
+        seq: u32,
+    ) -> Result<(), ()> {
         let id = command_id(kind);
         if self.bound.is_some() {
-            return self.send(error_resp(id, CommandStatus::EsmeRalybnd, seq)).await;
+            return self
+                .send(error_resp(id, CommandStatus::EsmeRalybnd, seq))
+                .await;
         }
         // SMPP 3.3 had no transceiver bind.
         if kind == BindType::Transceiver && req.interface_version < 0x34 {
             Stats::inc(&self.core.stats.bind_failures);
-            return self.send(error_resp(id, CommandStatus::EsmeRbindfail, seq)).await;
+            return self
+                .send(error_resp(id, CommandStatus::EsmeRbindfail, seq))
+                .await;
         }
         match self.core.accounts.bind(&req.system_id, &req.password, kind) {
             Ok(guard) => {
                 Stats::inc(&self.core.stats.binds_total);
                 tracing::info!(peer = %self.peer, system_id = %req.system_id, ?kind, version = req.interface_version, "bound");
-                self.bound = Some(Bound { guard, interface_version: req.interface_version });
-                self.send(bind_resp(kind, &self.core.settings.system_id, req.interface_version, seq)).await
+                self.bound = Some(Bound {
+                    guard,
+                    interface_version: req.interface_version,
+                });
+                self.send(bind_resp(
+                    kind,
+                    &self.core.settings.system_id,
+                    req.interface_version,
+                    seq,
+                ))
+                .await
             }
             Err(status) => {
                 Stats::inc(&self.core.stats.bind_failures);
@@ -71,7 +89,8 @@ impl Session {
 }
 
 fn bind_resp(kind: BindType, system_id: &str, peer_version: u8, seq: u32) -> Command {
-    let sid = COctetString::<1, 16>::from_string(system_id.to_owned()).unwrap_or_else(|_| COctetString::empty());
+    let sid = COctetString::<1, 16>::from_string(system_id.to_owned())
+        .unwrap_or_else(|_| COctetString::empty());
     // sc_interface_version is a TLV, so only peers of 3.4 and later get it.
     let version = (peer_version >= 0x34).then_some(InterfaceVersion::Smpp5_0);
     let pdu: Pdu = match kind {

@@ -11,21 +11,36 @@ use crate::core::Stats;
 
 /// A header-only response: SMPP 3.4 sends no body with a non-zero status.
 pub(crate) fn error_resp(id: CommandId, status: CommandStatus, seq: u32) -> Outbound {
-    let command_id = if id.is_operation() { id.matching_response() } else { CommandId::GenericNack };
-    Outbound::HeaderOnly { command_id, status, sequence_number: seq }
+    let command_id = if id.is_operation() {
+        id.matching_response()
+    } else {
+        CommandId::GenericNack
+    };
+    Outbound::HeaderOnly {
+        command_id,
+        status,
+        sequence_number: seq,
+    }
 }
 
 pub(crate) fn generic_nack(status: CommandStatus, seq: u32) -> Outbound {
-    Outbound::HeaderOnly { command_id: CommandId::GenericNack, status, sequence_number: seq }
+    Outbound::HeaderOnly {
+        command_id: CommandId::GenericNack,
+        status,
+        sequence_number: seq,
+    }
 }
 
 impl Session {
     pub(super) async fn answer_malformed(&mut self, err: FrameError) -> Result<(), ()> {
         if err.generic_nack {
-            return self.send(generic_nack(err.status, err.sequence_number)).await;
+            return self
+                .send(generic_nack(err.status, err.sequence_number))
+                .await;
         }
         // A malformed bind is a failed bind; everything else is answered in kind.
-        self.send(error_resp(err.command_id, err.status, err.sequence_number)).await
+        self.send(error_resp(err.command_id, err.status, err.sequence_number))
+            .await
     }
 
     pub(super) async fn dispatch(&mut self, cmd: Command) -> ControlFlow<()> {
@@ -38,12 +53,30 @@ impl Session {
         };
         let bound = self.bound.as_ref().map(|b| b.guard.bind_type);
         let res = match pdu {
-            Pdu::BindTransmitter(b) => self.on_bind(crate::accounts::BindType::Transmitter, b.into(), seq).await,
-            Pdu::BindReceiver(b) => self.on_bind(crate::accounts::BindType::Receiver, b.into(), seq).await,
-            Pdu::BindTransceiver(b) => self.on_bind(crate::accounts::BindType::Transceiver, b.into(), seq).await,
-            Pdu::EnquireLink => self.send(Command::new(CommandStatus::EsmeRok, seq, Pdu::EnquireLinkResp)).await,
+            Pdu::BindTransmitter(b) => {
+                self.on_bind(crate::accounts::BindType::Transmitter, b.into(), seq)
+                    .await
+            }
+            Pdu::BindReceiver(b) => {
+                self.on_bind(crate::accounts::BindType::Receiver, b.into(), seq)
+                    .await
+            }
+            Pdu::BindTransceiver(b) => {
+                self.on_bind(crate::accounts::BindType::Transceiver, b.into(), seq)
+                    .await
+            }
+            Pdu::EnquireLink => {
+                self.send(Command::new(
+                    CommandStatus::EsmeRok,
+                    seq,
+                    Pdu::EnquireLinkResp,
+                ))
+                .await
+            }
             Pdu::Unbind => {
-                let _ = self.send(Command::new(CommandStatus::EsmeRok, seq, Pdu::UnbindResp)).await;
+                let _ = self
+                    .send(Command::new(CommandStatus::EsmeRok, seq, Pdu::UnbindResp))
+                    .await;
                 return ControlFlow::Break(());
             }
             Pdu::UnbindResp if self.closing => return ControlFlow::Break(()),
@@ -55,7 +88,9 @@ impl Session {
             _ if !bound.is_some_and(|b| b.can_submit()) || self.closing => {
                 let status = CommandStatus::EsmeRinvbndsts;
                 match id {
-                    CommandId::Outbind | CommandId::AlertNotification => self.send(generic_nack(status, seq)).await,
+                    CommandId::Outbind | CommandId::AlertNotification => {
+                        self.send(generic_nack(status, seq)).await
+                    }
                     _ => self.send(error_resp(id, status, seq)).await,
                 }
             }
@@ -66,23 +101,38 @@ impl Session {
             Pdu::CancelSm(c) => self.on_cancel_sm(c, seq),
             Pdu::ReplaceSm(r) => self.on_replace_sm(r, seq),
             // MC-to-ESME operations and broadcast are not accepted from an ESME.
-            Pdu::DeliverSm(_) => self.send(error_resp(id, CommandStatus::EsmeRinvbndsts, seq)).await,
-            Pdu::Outbind(_) | Pdu::AlertNotification(_) => {
-                self.send(generic_nack(CommandStatus::EsmeRinvbndsts, seq)).await
+            Pdu::DeliverSm(_) => {
+                self.send(error_resp(id, CommandStatus::EsmeRinvbndsts, seq))
+                    .await
             }
-            _ => self.send(error_resp(id, CommandStatus::EsmeRinvcmdid, seq)).await,
+            Pdu::Outbind(_) | Pdu::AlertNotification(_) => {
+                self.send(generic_nack(CommandStatus::EsmeRinvbndsts, seq))
+                    .await
+            }
+            _ => {
+                self.send(error_resp(id, CommandStatus::EsmeRinvcmdid, seq))
+                    .await
+            }
         };
-        if res.is_err() { ControlFlow::Break(()) } else { ControlFlow::Continue(()) }
+        if res.is_err() {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
     }
 
     /// Whether another request fits in the window; answers ESME_RMSGQFUL if not.
     pub(super) async fn window_has_room(&mut self, id: CommandId, seq: u32) -> Result<bool, ()> {
-        let window = self.bound.as_ref().map_or(1, |b| b.guard.account.policy.window.get() as usize);
+        let window = self
+            .bound
+            .as_ref()
+            .map_or(1, |b| b.guard.account.policy.window.get() as usize);
         if self.inflight.len() < window {
             return Ok(true);
         }
         Stats::inc(&self.core.stats.queue_full);
-        self.send(error_resp(id, CommandStatus::EsmeRmsgqful, seq)).await?;
+        self.send(error_resp(id, CommandStatus::EsmeRmsgqful, seq))
+            .await?;
         Ok(false)
     }
 }

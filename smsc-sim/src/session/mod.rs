@@ -89,7 +89,9 @@ where
     session.release();
     drop(session);
     let _ = writer.await;
-    core.stats.sessions_open.fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+    core.stats
+        .sessions_open
+        .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
 }
 
 impl Session {
@@ -99,7 +101,11 @@ impl Session {
     {
         let mut drain_deadline: Option<Instant> = None;
         loop {
-            let outbox = self.bound.as_ref().filter(|b| b.guard.bind_type.can_receive()).map(|b| Arc::clone(&b.guard.account));
+            let outbox = self
+                .bound
+                .as_ref()
+                .filter(|b| b.guard.bind_type.can_receive())
+                .map(|b| Arc::clone(&b.guard.account));
             let notified = outbox.as_ref().map(|a| a.outbox.notified());
             let mut notified = Box::pin(notified);
             if let Some(n) = notified.as_mut().as_pin_mut() {
@@ -180,7 +186,11 @@ impl Session {
     fn release(&mut self) {
         if let Some(bound) = &self.bound {
             let items: Vec<Outgoing> = {
-                let mut v: Vec<_> = self.awaiting.drain().map(|(seq, (o, _))| (seq, o)).collect();
+                let mut v: Vec<_> = self
+                    .awaiting
+                    .drain()
+                    .map(|(seq, (o, _))| (seq, o))
+                    .collect();
                 v.sort_by_key(|(seq, _)| *seq);
                 v.into_iter().map(|(_, o)| o).collect()
             };

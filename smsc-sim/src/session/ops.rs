@@ -15,7 +15,10 @@ use crate::switch::{CancelTarget, Replacement};
 
 impl Session {
     fn account_name(&self) -> String {
-        self.bound.as_ref().map(|b| b.guard.account.policy.system_id.as_str().to_owned()).unwrap_or_default()
+        self.bound
+            .as_ref()
+            .map(|b| b.guard.account.policy.system_id.as_str().to_owned())
+            .unwrap_or_default()
     }
 
     pub(super) fn on_query_sm(&mut self, q: QuerySm, seq: u32) -> Result<(), ()> {
@@ -25,7 +28,11 @@ impl Session {
             let id = q.message_id.as_str();
             let found = core.store.get(id).await.ok().flatten();
             let out = match found {
-                Some(m) if m.account == account && (q.source_addr.is_empty() || q.source_addr.as_str() == m.source.addr) => {
+                Some(m)
+                    if m.account == account
+                        && (q.source_addr.is_empty()
+                            || q.source_addr.as_str() == m.source.addr) =>
+                {
                     let final_date = m
                         .done_at
                         .and_then(|t| wire::smpp::time::format_smpp_absolute(t).ok())
@@ -41,7 +48,10 @@ impl Session {
                 }
                 _ => error_resp(CommandId::QuerySm, CommandStatus::EsmeRqueryfail, seq),
             };
-            Reply { out, disconnect: false }
+            Reply {
+                out,
+                disconnect: false,
+            }
         }));
         Ok(())
     }
@@ -60,7 +70,10 @@ impl Session {
                 Ok(()) => Command::new(CommandStatus::EsmeRok, seq, Pdu::CancelSmResp).into(),
                 Err(status) => error_resp(CommandId::CancelSm, status, seq),
             };
-            Reply { out, disconnect: false }
+            Reply {
+                out,
+                disconnect: false,
+            }
         }));
         Ok(())
     }
@@ -69,18 +82,43 @@ impl Session {
         let core = Arc::clone(&self.core);
         let payload = match r.message_payload() {
             Some(p) if r.short_message().is_empty() => p.value.as_ref().to_vec(),
-            Some(_) => return self.reply_now(error_resp(CommandId::ReplaceSm, CommandStatus::EsmeRinvmsglen, seq)),
+            Some(_) => {
+                return self.reply_now(error_resp(
+                    CommandId::ReplaceSm,
+                    CommandStatus::EsmeRinvmsglen,
+                    seq,
+                ));
+            }
             None => r.short_message().as_ref().to_vec(),
         };
         let now = core.clock.now_ms();
-        let deliver_at = match wire::smpp::time::parse_smpp_time(r.schedule_delivery_time.as_str(), now) {
-            Ok(t) => t,
-            Err(_) => return self.reply_now(error_resp(CommandId::ReplaceSm, CommandStatus::EsmeRinvsched, seq)),
-        };
+        let deliver_at =
+            match wire::smpp::time::parse_smpp_time(r.schedule_delivery_time.as_str(), now) {
+                Ok(t) => t,
+                Err(_) => {
+                    return self.reply_now(error_resp(
+                        CommandId::ReplaceSm,
+                        CommandStatus::EsmeRinvsched,
+                        seq,
+                    ));
+                }
+            };
         let expires_at = match wire::smpp::time::parse_smpp_time(r.validity_period.as_str(), now) {
-            Ok(Some(t)) if t <= now => return self.reply_now(error_resp(CommandId::ReplaceSm, CommandStatus::EsmeRinvexpiry, seq)),
+            Ok(Some(t)) if t <= now => {
+                return self.reply_now(error_resp(
+                    CommandId::ReplaceSm,
+                    CommandStatus::EsmeRinvexpiry,
+                    seq,
+                ));
+            }
             Ok(t) => t.map(|t| t.min(now + core.settings.max_validity.as_millis() as i64)),
-            Err(_) => return self.reply_now(error_resp(CommandId::ReplaceSm, CommandStatus::EsmeRinvexpiry, seq)),
+            Err(_) => {
+                return self.reply_now(error_resp(
+                    CommandId::ReplaceSm,
+                    CommandStatus::EsmeRinvexpiry,
+                    seq,
+                ));
+            }
         };
         let change = Replacement {
             account: self.account_name(),
@@ -96,13 +134,21 @@ impl Session {
                 Ok(()) => Command::new(CommandStatus::EsmeRok, seq, Pdu::ReplaceSmResp).into(),
                 Err(status) => error_resp(CommandId::ReplaceSm, status, seq),
             };
-            Reply { out, disconnect: false }
+            Reply {
+                out,
+                disconnect: false,
+            }
         }));
         Ok(())
     }
 
     fn reply_now(&mut self, out: wire::smpp::Outbound) -> Result<(), ()> {
-        self.inflight.push(Box::pin(async move { Reply { out, disconnect: false } }));
+        self.inflight.push(Box::pin(async move {
+            Reply {
+                out,
+                disconnect: false,
+            }
+        }));
         Ok(())
     }
 }

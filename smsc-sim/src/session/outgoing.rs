@@ -14,13 +14,19 @@ use crate::outbox::OutgoingKind;
 impl Session {
     /// Send queued deliver_sm while this receiver's window has room.
     pub(super) async fn pump_outbox(&mut self) {
-        let Some(bound) = self.bound.as_ref().filter(|b| b.guard.bind_type.can_receive()) else {
+        let Some(bound) = self
+            .bound
+            .as_ref()
+            .filter(|b| b.guard.bind_type.can_receive())
+        else {
             return;
         };
         let account = std::sync::Arc::clone(&bound.guard.account);
         let legacy = bound.interface_version < 0x34;
         while self.awaiting.len() < account.policy.window.get() as usize {
-            let Some(item) = account.outbox.pop() else { break };
+            let Some(item) = account.outbox.pop() else {
+                break;
+            };
             let seq = self.next_seq();
             let mut pdu = (*item.pdu).clone();
             if legacy {
@@ -35,15 +41,21 @@ impl Session {
         }
     }
 
-    pub(super) async fn on_response(&mut self, id: CommandId, status: CommandStatus, seq: u32, _pdu: Option<Pdu>) {
+    pub(super) async fn on_response(
+        &mut self,
+        id: CommandId,
+        status: CommandStatus,
+        seq: u32,
+        _pdu: Option<Pdu>,
+    ) {
         match id {
-            CommandId::EnquireLinkResp => {
-                if self.keepalive.is_some_and(|(s, _)| s == seq) {
-                    self.keepalive = None;
-                }
+            CommandId::EnquireLinkResp if self.keepalive.is_some_and(|(s, _)| s == seq) => {
+                self.keepalive = None;
             }
             CommandId::DeliverSmResp | CommandId::DataSmResp | CommandId::GenericNack => {
-                let Some((item, _)) = self.awaiting.remove(&seq) else { return };
+                let Some((item, _)) = self.awaiting.remove(&seq) else {
+                    return;
+                };
                 if status != CommandStatus::EsmeRok {
                     tracing::info!(peer = %self.peer, ?status, "deliver_sm refused by ESME; will retry");
                     if let Some(b) = &self.bound {
@@ -75,7 +87,12 @@ impl Session {
     /// The earliest of: bind timeout, inactivity, keepalive, deliver_sm response timeouts.
     pub(super) fn next_timer(&self) -> Instant {
         let s = &self.core.settings;
-        let mut t = self.last_read + if self.bound.is_some() { s.inactivity_timeout } else { s.bind_timeout };
+        let mut t = self.last_read
+            + if self.bound.is_some() {
+                s.inactivity_timeout
+            } else {
+                s.bind_timeout
+            };
         if self.bound.is_some() {
             t = t.min(self.last_read + s.enquire_link_interval);
         }
@@ -108,7 +125,11 @@ impl Session {
         } else if self.bound.is_some() && now >= self.last_read + s.enquire_link_interval {
             let seq = self.next_seq();
             self.keepalive = Some((seq, now));
-            if self.send(Command::new(CommandStatus::EsmeRok, seq, Pdu::EnquireLink)).await.is_err() {
+            if self
+                .send(Command::new(CommandStatus::EsmeRok, seq, Pdu::EnquireLink))
+                .await
+                .is_err()
+            {
                 return ControlFlow::Break(());
             }
         }
@@ -120,7 +141,11 @@ impl Session {
             .map(|(seq, _)| *seq)
             .collect();
         if !expired.is_empty() {
-            let items = expired.iter().filter_map(|seq| self.awaiting.remove(seq)).map(|(o, _)| o).collect();
+            let items = expired
+                .iter()
+                .filter_map(|seq| self.awaiting.remove(seq))
+                .map(|(o, _)| o)
+                .collect();
             if let Some(b) = &self.bound {
                 b.guard.account.outbox.requeue(items);
             }
@@ -133,7 +158,9 @@ impl Session {
         self.closing = true;
         if self.bound.is_some() {
             let seq = self.next_seq();
-            let _ = self.send(Command::new(CommandStatus::EsmeRok, seq, Pdu::Unbind)).await;
+            let _ = self
+                .send(Command::new(CommandStatus::EsmeRok, seq, Pdu::Unbind))
+                .await;
         }
     }
 }

@@ -4,11 +4,13 @@
 
 use std::sync::Arc;
 
-use wire::smpp::rusmpp::pdus::{DataSm, DataSmResp, SubmitMulti, SubmitMultiResp, SubmitSm, SubmitSmResp};
+use wire::smpp::Outbound;
+use wire::smpp::rusmpp::pdus::{
+    DataSm, DataSmResp, SubmitMulti, SubmitMultiResp, SubmitSm, SubmitSmResp,
+};
 use wire::smpp::rusmpp::types::COctetString;
 use wire::smpp::rusmpp::values::{DestAddress, UnsuccessSme};
 use wire::smpp::rusmpp::{Command, CommandId, CommandStatus, Pdu};
-use wire::smpp::Outbound;
 
 use super::dispatch::error_resp;
 use super::validate::{Limits, Submission};
@@ -18,14 +20,26 @@ use crate::faults::SubmitOutcome;
 use crate::message::{Address, Message};
 
 fn addr(ton: impl Into<u8>, npi: impl Into<u8>, a: &str) -> Address {
-    Address { ton: ton.into(), npi: npi.into(), addr: a.to_owned() }
+    Address {
+        ton: ton.into(),
+        npi: npi.into(),
+        addr: a.to_owned(),
+    }
 }
 
 fn from_submit_sm(sm: &SubmitSm) -> Submission {
     Submission {
         service_type: sm.service_type.value().as_str().to_owned(),
-        source: addr(sm.source_addr_ton, sm.source_addr_npi, sm.source_addr.as_str()),
-        dest: addr(sm.dest_addr_ton, sm.dest_addr_npi, sm.destination_addr.as_str()),
+        source: addr(
+            sm.source_addr_ton,
+            sm.source_addr_npi,
+            sm.source_addr.as_str(),
+        ),
+        dest: addr(
+            sm.dest_addr_ton,
+            sm.dest_addr_npi,
+            sm.destination_addr.as_str(),
+        ),
         esm_class: sm.esm_class.into(),
         protocol_id: sm.protocol_id,
         priority: sm.priority_flag.into(),
@@ -43,8 +57,16 @@ fn from_submit_sm(sm: &SubmitSm) -> Submission {
 fn from_data_sm(sm: &DataSm) -> Submission {
     Submission {
         service_type: sm.service_type.value().as_str().to_owned(),
-        source: addr(sm.source_addr_ton, sm.source_addr_npi, sm.source_addr.as_str()),
-        dest: addr(sm.dest_addr_ton, sm.dest_addr_npi, sm.destination_addr.as_str()),
+        source: addr(
+            sm.source_addr_ton,
+            sm.source_addr_npi,
+            sm.source_addr.as_str(),
+        ),
+        dest: addr(
+            sm.dest_addr_ton,
+            sm.dest_addr_npi,
+            sm.destination_addr.as_str(),
+        ),
         esm_class: sm.esm_class.into(),
         protocol_id: 0,
         priority: 0,
@@ -75,17 +97,34 @@ impl Session {
 
     /// Window, throughput and fault checks common to every submission.
     /// Returns the fault's delay when the submission may go ahead.
-    async fn admit(&mut self, id: CommandId, seq: u32, dest: &str, count: u32) -> Result<Option<Option<std::time::Duration>>, ()> {
+    async fn admit(
+        &mut self,
+        id: CommandId,
+        seq: u32,
+        dest: &str,
+        count: u32,
+    ) -> Result<Option<Option<std::time::Duration>>, ()> {
         if !self.window_has_room(id, seq).await? {
             return Ok(None);
         }
-        let account = Arc::clone(&self.bound.as_ref().expect("admit is only called when bound").guard.account);
+        let account = Arc::clone(
+            &self
+                .bound
+                .as_ref()
+                .expect("admit is only called when bound")
+                .guard
+                .account,
+        );
         if !account.admit(count) {
             Stats::inc(&self.core.stats.throttled);
-            self.send(error_resp(id, CommandStatus::EsmeRthrottled, seq)).await?;
+            self.send(error_resp(id, CommandStatus::EsmeRthrottled, seq))
+                .await?;
             return Ok(None);
         }
-        let fault = self.core.faults.on_submit(account.policy.system_id.as_str(), dest);
+        let fault = self
+            .core
+            .faults
+            .on_submit(account.policy.system_id.as_str(), dest);
         match fault.outcome {
             SubmitOutcome::Proceed => Ok(Some(fault.delay)),
             SubmitOutcome::Reject(status) => {
@@ -95,7 +134,11 @@ impl Session {
             }
             SubmitOutcome::Throttle => {
                 Stats::inc(&self.core.stats.throttled);
-                self.push_reply(fault.delay, error_resp(id, CommandStatus::EsmeRthrottled, seq), false);
+                self.push_reply(
+                    fault.delay,
+                    error_resp(id, CommandStatus::EsmeRthrottled, seq),
+                    false,
+                );
                 Ok(None)
             }
             SubmitOutcome::Disconnect => {
@@ -115,7 +158,13 @@ impl Session {
     }
 
     fn account_id(&self) -> (String, crate::accounts::IdFormat) {
-        let p = &self.bound.as_ref().expect("submissions need a bind").guard.account.policy;
+        let p = &self
+            .bound
+            .as_ref()
+            .expect("submissions need a bind")
+            .guard
+            .account
+            .policy;
         (p.system_id.as_str().to_owned(), p.message_id_format)
     }
 
@@ -147,7 +196,10 @@ impl Session {
             if let Some(d) = delay {
                 tokio::time::sleep(d).await;
             }
-            Reply { out, disconnect: false }
+            Reply {
+                out,
+                disconnect: false,
+            }
         }));
         Ok(())
     }
@@ -172,7 +224,9 @@ impl Session {
         let id = CommandId::SubmitMulti;
         let dests = sm.dest_address();
         if dests.is_empty() || dests.len() > 255 {
-            return self.send(error_resp(id, CommandStatus::EsmeRinvnumdests, seq)).await;
+            return self
+                .send(error_resp(id, CommandStatus::EsmeRinvnumdests, seq))
+                .await;
         }
         let first_dest = match &dests[0] {
             DestAddress::SmeAddress(a) => a.destination_addr.as_str().to_owned(),
@@ -185,7 +239,11 @@ impl Session {
         let lim = self.limits();
         let base = Submission {
             service_type: sm.service_type.value().as_str().to_owned(),
-            source: addr(sm.source_addr_ton, sm.source_addr_npi, sm.source_addr.as_str()),
+            source: addr(
+                sm.source_addr_ton,
+                sm.source_addr_npi,
+                sm.source_addr.as_str(),
+            ),
             dest: addr(0u8, 0u8, ""),
             esm_class: sm.esm_class.into(),
             protocol_id: sm.protocol_id,
@@ -205,23 +263,41 @@ impl Session {
             match d {
                 DestAddress::SmeAddress(a) => {
                     let mut s = base.clone();
-                    s.dest = addr(a.dest_addr_ton, a.dest_addr_npi, a.destination_addr.as_str());
+                    s.dest = addr(
+                        a.dest_addr_ton,
+                        a.dest_addr_npi,
+                        a.destination_addr.as_str(),
+                    );
                     match s.into_message(String::new(), &account, &lim) {
                         Ok(m) => messages.push(m),
-                        Err(status) if messages.is_empty() && unsuccess.is_empty() && is_message_wide(status) => {
+                        Err(status)
+                            if messages.is_empty()
+                                && unsuccess.is_empty()
+                                && is_message_wide(status) =>
+                        {
                             return self.send(error_resp(id, status, seq)).await;
                         }
-                        Err(status) => unsuccess.push(UnsuccessSme::new(a.dest_addr_ton, a.dest_addr_npi, a.destination_addr.clone(), status)),
+                        Err(status) => unsuccess.push(UnsuccessSme::new(
+                            a.dest_addr_ton,
+                            a.dest_addr_npi,
+                            a.destination_addr.clone(),
+                            status,
+                        )),
                     }
                 }
                 // No distribution lists are provisioned on this SMSC.
-                DestAddress::DistributionListName(_) => {
-                    unsuccess.push(UnsuccessSme::new(Default::default(), Default::default(), COctetString::empty(), CommandStatus::EsmeRinvdlname))
-                }
+                DestAddress::DistributionListName(_) => unsuccess.push(UnsuccessSme::new(
+                    Default::default(),
+                    Default::default(),
+                    COctetString::empty(),
+                    CommandStatus::EsmeRinvdlname,
+                )),
             }
         }
         if messages.is_empty() {
-            return self.send(error_resp(id, CommandStatus::EsmeRinvdstadr, seq)).await;
+            return self
+                .send(error_resp(id, CommandStatus::EsmeRinvdstadr, seq))
+                .await;
         }
         let core = Arc::clone(&self.core);
         self.inflight.push(Box::pin(async move {
@@ -235,7 +311,10 @@ impl Session {
             if let Some(d) = delay {
                 tokio::time::sleep(d).await;
             }
-            Reply { out, disconnect: false }
+            Reply {
+                out,
+                disconnect: false,
+            }
         }));
         Ok(())
     }
@@ -243,11 +322,20 @@ impl Session {
 
 /// Statuses that concern the message itself rather than one destination.
 fn is_message_wide(status: CommandStatus) -> bool {
-    !matches!(status, CommandStatus::EsmeRinvdstadr | CommandStatus::EsmeRinvdstton | CommandStatus::EsmeRinvdstnpi)
+    !matches!(
+        status,
+        CommandStatus::EsmeRinvdstadr
+            | CommandStatus::EsmeRinvdstton
+            | CommandStatus::EsmeRinvdstnpi
+    )
 }
 
 /// Give ids, make durable, hand to the switch. Errors are opaque to the ESME.
-async fn store_and_route(core: &Core, mut messages: Vec<Message>, format: crate::accounts::IdFormat) -> Result<Vec<String>, CommandStatus> {
+async fn store_and_route(
+    core: &Core,
+    mut messages: Vec<Message>,
+    format: crate::accounts::IdFormat,
+) -> Result<Vec<String>, CommandStatus> {
     for m in &mut messages {
         m.id = core.ids.next(&core.store, format).await.map_err(|e| {
             tracing::error!(error = %e, "message id allocation failed");

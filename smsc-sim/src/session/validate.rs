@@ -2,8 +2,8 @@
 //! names for it, and the conversion of a valid submission into a [`Message`].
 
 use wire::smpp::rusmpp::CommandStatus;
-use wire::smpp::rusmpp::tlvs::TlvValue;
 use wire::smpp::rusmpp::tlvs::Tlv;
+use wire::smpp::rusmpp::tlvs::TlvValue;
 
 use crate::message::{Address, Message, MessageState};
 
@@ -37,9 +37,17 @@ const MAX_PAYLOAD: usize = 64 * 1024;
 
 fn check_addr(a: &Address, is_source: bool) -> Result<(), CommandStatus> {
     let (bad_ton, bad_npi, bad_addr) = if is_source {
-        (CommandStatus::EsmeRinvsrcton, CommandStatus::EsmeRinvsrcnpi, CommandStatus::EsmeRinvsrcadr)
+        (
+            CommandStatus::EsmeRinvsrcton,
+            CommandStatus::EsmeRinvsrcnpi,
+            CommandStatus::EsmeRinvsrcadr,
+        )
     } else {
-        (CommandStatus::EsmeRinvdstton, CommandStatus::EsmeRinvdstnpi, CommandStatus::EsmeRinvdstadr)
+        (
+            CommandStatus::EsmeRinvdstton,
+            CommandStatus::EsmeRinvdstnpi,
+            CommandStatus::EsmeRinvdstadr,
+        )
     };
     if a.ton > 6 {
         return Err(bad_ton);
@@ -63,14 +71,18 @@ fn check_addr(a: &Address, is_source: bool) -> Result<(), CommandStatus> {
 
 /// Capacity of one air-interface message in the unit of its coding.
 fn fits_one_message(data_coding: u8, udhi: bool, payload: &[u8]) -> bool {
-    let udh_len = if udhi { payload.first().map_or(0, |l| *l as usize + 1) } else { 0 };
+    let udh_len = if udhi {
+        payload.first().map_or(0, |l| *l as usize + 1)
+    } else {
+        0
+    };
     if udh_len > payload.len() {
         return false;
     }
     match data_coding {
         // SMSC default alphabet: one septet per octet; the UDH takes ceil(octets*8/7) septets.
         0x00 | 0x01 => (udh_len * 8).div_ceil(7) + (payload.len() - udh_len) <= 160,
-        0x08 => payload.len() <= 140 && (payload.len() - udh_len) % 2 == 0,
+        0x08 => payload.len() <= 140 && (payload.len() - udh_len).is_multiple_of(2),
         _ => payload.len() <= 140,
     }
 }
@@ -108,7 +120,12 @@ fn parse_time(s: &str, now: i64, bad: CommandStatus) -> Result<Option<i64>, Comm
 
 impl Submission {
     /// Validate and turn into a message with the given id and account.
-    pub(crate) fn into_message(self, id: String, account: &str, lim: &Limits) -> Result<Message, CommandStatus> {
+    pub(crate) fn into_message(
+        self,
+        id: String,
+        account: &str,
+        lim: &Limits,
+    ) -> Result<Message, CommandStatus> {
         check_addr(&self.source, true)?;
         check_addr(&self.dest, false)?;
         // Message type bits: default, or ESME delivery/manual acknowledgement.
@@ -134,18 +151,24 @@ impl Submission {
             Some(_) if !self.short_message.is_empty() => return Err(CommandStatus::EsmeRinvmsglen),
             Some(p) if p.len() > MAX_PAYLOAD => return Err(CommandStatus::EsmeRinvtlvlen),
             Some(p) => p,
-            None if !fits_one_message(self.data_coding, self.esm_class & 0x40 != 0, &self.short_message) => {
+            None if !fits_one_message(
+                self.data_coding,
+                self.esm_class & 0x40 != 0,
+                &self.short_message,
+            ) =>
+            {
                 return Err(CommandStatus::EsmeRinvmsglen);
             }
             None => self.short_message,
         };
         let sar = tlv_sar(&self.tlvs)?;
         let deliver_at = parse_time(&self.schedule, lim.now_ms, CommandStatus::EsmeRinvsched)?;
-        let expires_at = match parse_time(&self.validity, lim.now_ms, CommandStatus::EsmeRinvexpiry)? {
-            Some(t) if t <= lim.now_ms => return Err(CommandStatus::EsmeRinvexpiry),
-            Some(t) => t.min(lim.now_ms + lim.max_validity_ms),
-            None => lim.now_ms + lim.default_validity_ms,
-        };
+        let expires_at =
+            match parse_time(&self.validity, lim.now_ms, CommandStatus::EsmeRinvexpiry)? {
+                Some(t) if t <= lim.now_ms => return Err(CommandStatus::EsmeRinvexpiry),
+                Some(t) => t.min(lim.now_ms + lim.max_validity_ms),
+                None => lim.now_ms + lim.default_validity_ms,
+            };
         if deliver_at.is_some_and(|d| d >= expires_at) {
             return Err(CommandStatus::EsmeRinvsched);
         }
@@ -180,8 +203,16 @@ mod tests {
     fn sub() -> Submission {
         Submission {
             service_type: String::new(),
-            source: Address { ton: 5, npi: 0, addr: "MyBank".into() },
-            dest: Address { ton: 1, npi: 1, addr: "447700900123".into() },
+            source: Address {
+                ton: 5,
+                npi: 0,
+                addr: "MyBank".into(),
+            },
+            dest: Address {
+                ton: 1,
+                npi: 1,
+                addr: "447700900123".into(),
+            },
             esm_class: 0,
             protocol_id: 0,
             priority: 0,
@@ -197,18 +228,25 @@ mod tests {
     }
 
     fn lim() -> Limits {
-        Limits { now_ms: 1_700_000_000_000, default_validity_ms: 1000, max_validity_ms: 10_000 }
+        Limits {
+            now_ms: 1_700_000_000_000,
+            default_validity_ms: 1000,
+            max_validity_ms: 10_000,
+        }
     }
 
     fn status(f: impl FnOnce(&mut Submission)) -> CommandStatus {
         let mut s = sub();
         f(&mut s);
-        s.into_message("1".into(), "a", &lim()).expect_err("should be refused")
+        s.into_message("1".into(), "a", &lim())
+            .expect_err("should be refused")
     }
 
     #[test]
     fn a_valid_submission_becomes_an_enroute_message() {
-        let m = sub().into_message("7".into(), "acct", &lim()).expect("valid");
+        let m = sub()
+            .into_message("7".into(), "acct", &lim())
+            .expect("valid");
         assert_eq!(m.state, MessageState::Enroute);
         assert_eq!(m.expires_at, lim().now_ms + 1000);
         assert_eq!(m.payload, b"hello");
@@ -219,19 +257,40 @@ mod tests {
         use CommandStatus as S;
         assert_eq!(status(|s| s.dest.addr = "12ab".into()), S::EsmeRinvdstadr);
         assert_eq!(status(|s| s.dest.addr = String::new()), S::EsmeRinvdstadr);
-        assert_eq!(status(|s| s.source.addr = "ThisIsTooLongForAlpha".into()), S::EsmeRinvsrcadr);
+        assert_eq!(
+            status(|s| s.source.addr = "ThisIsTooLongForAlpha".into()),
+            S::EsmeRinvsrcadr
+        );
         assert_eq!(status(|s| s.source.ton = 9), S::EsmeRinvsrcton);
         assert_eq!(status(|s| s.dest.npi = 7), S::EsmeRinvdstnpi);
         assert_eq!(status(|s| s.esm_class = 0x04), S::EsmeRinvesmclass);
         assert_eq!(status(|s| s.priority = 5), S::EsmeRinvprtflg);
-        assert_eq!(status(|s| s.registered_delivery = 0x20), S::EsmeRinvregdlvflg);
+        assert_eq!(
+            status(|s| s.registered_delivery = 0x20),
+            S::EsmeRinvregdlvflg
+        );
         assert_eq!(status(|s| s.replace_if_present = 2), S::EsmeRinvrepflag);
         assert_eq!(status(|s| s.data_coding = 0x0B), S::EsmeRinvdcs);
         assert_eq!(status(|s| s.sm_default_msg_id = 3), S::EsmeRinvdftmsgid);
-        assert_eq!(status(|s| s.short_message = vec![b'a'; 161]), S::EsmeRinvmsglen);
-        assert_eq!(status(|s| { s.data_coding = 8; s.short_message = vec![0; 141] }), S::EsmeRinvmsglen);
-        assert_eq!(status(|s| s.schedule = "not a time".into()), S::EsmeRinvsched);
-        assert_eq!(status(|s| s.validity = "991399000000000+".into()), S::EsmeRinvexpiry);
+        assert_eq!(
+            status(|s| s.short_message = vec![b'a'; 161]),
+            S::EsmeRinvmsglen
+        );
+        assert_eq!(
+            status(|s| {
+                s.data_coding = 8;
+                s.short_message = vec![0; 141]
+            }),
+            S::EsmeRinvmsglen
+        );
+        assert_eq!(
+            status(|s| s.schedule = "not a time".into()),
+            S::EsmeRinvsched
+        );
+        assert_eq!(
+            status(|s| s.validity = "991399000000000+".into()),
+            S::EsmeRinvexpiry
+        );
     }
 
     #[test]

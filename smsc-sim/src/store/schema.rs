@@ -86,8 +86,11 @@ pub fn open_writer(dir: &Path, sync: SyncMode) -> Result<(Connection, PathBuf), 
         SyncMode::Full => "FULL",
     };
     conn.pragma_update(None, "synchronous", synchronous)?;
-    // Fewer, larger checkpoints keep the writer's commits short under load.
-    conn.pragma_update(None, "wal_autocheckpoint", 4000)?;
+    // Checkpoints run on the writer thread and fsync; fewer, larger ones
+    // (64 MiB of WAL) measured 25-40 % more inserts/s than 1000 or 4000
+    // pages. The size limit trims the WAL file back after each reset.
+    conn.pragma_update(None, "wal_autocheckpoint", 16_000)?;
+    conn.pragma_update(None, "journal_size_limit", 64 * 1024 * 1024)?;
     conn.pragma_update(None, "cache_size", -32_768)?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
     conn.busy_timeout(Duration::from_secs(5))?;

@@ -32,6 +32,8 @@ pub enum StoreError {
     Final { id: String, state: MessageState },
     #[error("message id {0:?} already exists")]
     DuplicateId(String),
+    #[error("cannot start the store writer thread: {0}")]
+    Spawn(std::io::Error),
     #[error("data directory {path}: {source}")]
     Io {
         path: PathBuf,

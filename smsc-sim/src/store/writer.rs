@@ -96,10 +96,7 @@ impl Writer {
         let thread = std::thread::Builder::new()
             .name("smsc-store-writer".into())
             .spawn(move || run(conn, rx, &counter))
-            .map_err(|source| StoreError::Io {
-                path: "smsc-store-writer thread".into(),
-                source,
-            })?;
+            .map_err(StoreError::Spawn)?;
         Ok(Writer {
             queue: Some(queue),
             thread: Mutex::new(Some(thread)),

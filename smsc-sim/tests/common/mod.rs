@@ -55,7 +55,8 @@ pub struct Server {
 
 impl Server {
     pub async fn start(extra: &str, data_dir: Option<&Path>) -> Server {
-        let mut config = Config::from_toml_str(&format!("{CONFIG}\n{extra}")).expect("test config is valid");
+        let mut config =
+            Config::from_toml_str(&format!("{CONFIG}\n{extra}")).expect("test config is valid");
         match data_dir {
             Some(d) => config.store.data_dir = Some(d.to_owned()),
             None => config.store.memory = true,
@@ -66,7 +67,12 @@ impl Server {
         let task = tokio::spawn(smsc.run_until(async move {
             let _ = rx.await;
         }));
-        Server { smpp, http, stop: Some(tx), task: Some(task) }
+        Server {
+            smpp,
+            http,
+            stop: Some(tx),
+            task: Some(task),
+        }
     }
 
     pub async fn stop(mut self) {
@@ -74,7 +80,9 @@ impl Server {
             let _ = tx.send(());
         }
         if let Some(t) = self.task.take() {
-            t.await.expect("server task").expect("server shuts down cleanly");
+            t.await
+                .expect("server task")
+                .expect("server shuts down cleanly");
         }
     }
 }
@@ -87,7 +95,10 @@ pub struct Peer {
 impl Peer {
     pub async fn connect(addr: SocketAddr) -> Peer {
         let s = TcpStream::connect(addr).await.expect("connect");
-        Peer { io: Framed::new(s, FrameCodec::default()), seq: 0 }
+        Peer {
+            io: Framed::new(s, FrameCodec::default()),
+            seq: 0,
+        }
     }
 
     pub async fn bound(addr: SocketAddr, system_id: &str, password: &str) -> Peer {
@@ -103,7 +114,10 @@ impl Peer {
     }
 
     pub async fn send(&mut self, seq: u32, pdu: impl Into<Pdu>) {
-        self.io.send(Command::new(CommandStatus::EsmeRok, seq, pdu)).await.expect("send");
+        self.io
+            .send(Command::new(CommandStatus::EsmeRok, seq, pdu))
+            .await
+            .expect("send");
     }
 
     pub async fn send_raw(&mut self, bytes: &[u8]) {

@@ -64,7 +64,11 @@ pub enum FramingError {
 #[derive(Debug)]
 pub enum Outbound {
     Command(Box<Command>),
-    HeaderOnly { command_id: CommandId, status: CommandStatus, sequence_number: u32 },
+    HeaderOnly {
+        command_id: CommandId,
+        status: CommandStatus,
+        sequence_number: u32,
+    },
 }
 
 impl From<Command> for Outbound {
@@ -89,7 +93,10 @@ impl Default for FrameCodec {
 
 impl FrameCodec {
     pub fn new(max_len: usize) -> Self {
-        Self { max_len: max_len.max(HEADER_LEN), skipping: 0 }
+        Self {
+            max_len: max_len.max(HEADER_LEN),
+            skipping: 0,
+        }
     }
 
     pub fn max_len(&self) -> usize {
@@ -117,7 +124,12 @@ pub fn decode_frame(mut frame: BytesMut) -> Inbound {
     let (len, id, _status, seq) = header(&frame);
     let command_id = CommandId::from(id);
     if let CommandId::Other(_) = command_id {
-        return nack(id, seq, CommandStatus::EsmeRinvcmdid, format!("unknown command_id 0x{id:08x}"));
+        return nack(
+            id,
+            seq,
+            CommandStatus::EsmeRinvcmdid,
+            format!("unknown command_id 0x{id:08x}"),
+        );
     }
     frame.advance(4);
     match Command::decode(&mut frame, len - 4) {
@@ -247,9 +259,11 @@ impl Encoder<Outbound> for FrameCodec {
     fn encode(&mut self, item: Outbound, dst: &mut BytesMut) -> Result<(), std::io::Error> {
         match item {
             Outbound::Command(c) => encode_command(&c, dst),
-            Outbound::HeaderOnly { command_id, status, sequence_number } => {
-                encode_header_only(command_id, status, sequence_number, dst)
-            }
+            Outbound::HeaderOnly {
+                command_id,
+                status,
+                sequence_number,
+            } => encode_header_only(command_id, status, sequence_number, dst),
         }
         Ok(())
     }

@@ -66,7 +66,9 @@ pub fn status_for_decode_error(id: CommandId, err: &DecodeError) -> (CommandStat
     }
     // The frame ran out inside a field: command_length was too short for the body.
     if let DecodeErrorKind::UnexpectedEof
-    | DecodeErrorKind::COctetStringDecodeError(COctetStringDecodeError::TooFewBytes { .. }) = err.kind()
+    | DecodeErrorKind::COctetStringDecodeError(COctetStringDecodeError::TooFewBytes {
+        ..
+    }) = err.kind()
     {
         return (CommandStatus::EsmeRinvcmdlen, true);
     }

@@ -164,6 +164,7 @@ impl Smsc {
         let accept_ctx = ctx.clone();
         tokio::spawn(async move {
             while let Ok((tcp, _)) = listener.accept().await {
+                tcp.set_nodelay(true).unwrap();
                 let ctx = accept_ctx.clone();
                 match &tls {
                     None => {
@@ -367,7 +368,10 @@ async fn serve<S: SmppStream>(stream: S, ctx: Arc<Ctx>) {
                     });
                     let (tx, delay) = (tx.clone(), ctx.script.delay);
                     let answer = async move {
-                        tokio::time::sleep(delay).await;
+                        // sleep(0) would still wait for the next timer tick.
+                        if !delay.is_zero() {
+                            tokio::time::sleep(delay).await;
+                        }
                         let _ = tx.send(Out::SubmitResp(resp));
                         if let Some(dlr) = dlr {
                             let _ = tx.send(Out::Pdu(dlr));

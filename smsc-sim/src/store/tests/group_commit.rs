@@ -133,7 +133,10 @@ async fn hundred_thousand_inserts_from_a_hundred_callers() {
         let counts = store.counts_by_state().await.expect("counts");
         assert_eq!(counts.get(&MessageState::Enroute), Some(&100_000));
         let last = store.get("100000").await.expect("get").expect("present");
-        assert_eq!(last.dest.addr, format!("4790{:06}", 100_000 * 7919 % 20_011));
+        assert_eq!(
+            last.dest.addr,
+            format!("4790{:06}", 100_000 * 7919 % 20_011)
+        );
         if store.is_durable() {
             assert!(commits < 100_000, "group commit batched concurrent calls");
         }

@@ -1,10 +1,12 @@
-//! Store tests. `behaviour` and `receipts` are written once against
+//! Store tests. `behaviour`, `queries` and `receipts` are written once against
 //! [`Store`] and run on both backends through `both_backends!`; `durability`
-//! covers what only the SQLite backend promises (reopen, group commit).
+//! and `group_commit` cover what only the SQLite backend promises (restart,
+//! shared commits).
 
 mod behaviour;
 mod durability;
 mod group_commit;
+mod queries;
 mod receipts;
 
 use super::{MessageUpdate, PendingReceipt, Store, SyncMode};
@@ -45,7 +47,7 @@ fn message(id: &str, account: &str, dest: &str, n: u8) -> Message {
     Message {
         id: id.to_owned(),
         account: account.to_owned(),
-        service_type: if n % 2 == 0 {
+        service_type: if n.is_multiple_of(2) {
             String::new()
         } else {
             "CMT".into()
@@ -67,7 +69,7 @@ fn message(id: &str, account: &str, dest: &str, n: u8) -> Message {
         data_coding: 8,
         // Binary with zero bytes: the payload is a BLOB, not text.
         payload: vec![0x05, 0x00, 0x03, n, 0x02, 0x01, 0x00, 0xff],
-        sar: (n % 3 == 0).then_some((0x1234, 2, 1)),
+        sar: n.is_multiple_of(3).then_some((0x1234, 2, 1)),
         submitted_at: 1_700_000_000_000 + i64::from(n),
         deliver_at: (n % 2 == 1).then_some(1_700_000_060_000),
         expires_at: 1_700_086_400_000,
