@@ -15,10 +15,10 @@ use tracing::debug;
 use super::{
     Shared,
     error::EsmeError,
-    link::{BoxWrite, encode},
+    link::{BoxWrite, encode, encode_header},
     transport::{self, BoxRead},
 };
-use crate::smpp::{FrameCodec, FramingError, Inbound, frame::encode_header_only};
+use crate::smpp::{FrameCodec, FramingError, Inbound};
 
 /// A bound connection, ready for a session.
 pub(crate) struct Bound {
@@ -70,14 +70,14 @@ async fn open_and_bind_inner(shared: &Shared) -> Result<Bound, EsmeError> {
             }
         };
         if command.id() == CommandId::EnquireLink {
-            let mut buf = bytes::BytesMut::new();
-            encode_header_only(
-                CommandId::EnquireLinkResp,
-                CommandStatus::EsmeRok,
-                command.sequence_number(),
-                &mut buf,
-            );
-            writer.write_all(&buf).await?;
+            let seq = command.sequence_number();
+            writer
+                .write_all(&encode_header(
+                    CommandId::EnquireLinkResp,
+                    CommandStatus::EsmeRok,
+                    seq,
+                ))
+                .await?;
             writer.flush().await?;
             continue;
         }

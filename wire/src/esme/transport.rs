@@ -2,7 +2,7 @@
 //!
 //! By default the ESME connects TCP to `address`. A [`Connector`] replaces that
 //! with any [`SmppStream`] (an in-memory pipe to an SMSC in the same process,
-//! a proxy tunnel). When [`TlsSettings`](super::TlsSettings) are set, the
+//! a proxy tunnel). When [`TlsSettings`] are set, the
 //! tokio-rustls handshake runs on top of whichever stream was opened; the
 //! caller's `rustls::ClientConfig` decides trust and client certificates.
 //! The stream is then split into halves for the reader and the batched writer.

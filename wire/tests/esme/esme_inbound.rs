@@ -7,7 +7,7 @@ use wire::{
     smpp::esm,
     smpp::rusmpp::{
         Command, CommandId, CommandStatus, Pdu,
-        pdus::DeliverSm,
+        pdus::{AlertNotification, DataSm, DeliverSm},
         types::{COctetString, OctetString},
         values::MessageState,
     },
@@ -149,4 +149,56 @@ async fn peer_unbind_can_close_for_good() {
         esme.submit_sm(submit(1)).await,
         Err(EsmeError::Closed)
     ));
+}
+
+#[tokio::test]
+async fn data_sm_and_alert_notification_become_events() {
+    let smsc = Smsc::memory(Script::default());
+    let (_esme, mut events) = connect(smsc.config()).await;
+    let mut data_sm = DataSm::default();
+    data_sm.esm_class = esm::esm_class(esm::DEFAULT);
+    smsc.inject_command(Command::new(
+        CommandStatus::EsmeRok,
+        60,
+        Pdu::DataSm(data_sm),
+    ));
+    smsc.inject_command(Command::new(
+        CommandStatus::EsmeRok,
+        61,
+        Pdu::AlertNotification(AlertNotification::default()),
+    ));
+    assert!(matches!(next_event(&mut events).await, Event::DataSm(_)));
+    assert!(matches!(
+        next_event(&mut events).await,
+        Event::AlertNotification(_)
+    ));
+    smsc.seen
+        .wait("data_sm_resp", |s| !s.responses.lock().unwrap().is_empty())
+        .await;
+    assert_eq!(
+        *smsc.seen.responses.lock().unwrap(),
+        vec![(CommandId::DataSmResp, CommandStatus::EsmeRok, 60)],
+        "alert_notification has no response"
+    );
+}
+
+#[tokio::test]
+async fn operations_an_smsc_may_not_send_are_refused() {
+    let smsc = Smsc::memory(Script::default());
+    let (esme, _events) = connect(smsc.config()).await;
+    smsc.inject_command(Command::new(
+        CommandStatus::EsmeRok,
+        62,
+        Pdu::SubmitSm(submit(1)),
+    ));
+    smsc.seen
+        .wait("submit_sm_resp", |s| {
+            !s.responses.lock().unwrap().is_empty()
+        })
+        .await;
+    assert_eq!(
+        smsc.seen.responses_of(CommandId::SubmitSmResp),
+        vec![(CommandStatus::EsmeRinvbndsts, 62)]
+    );
+    assert!(esme.submit_sm(submit(2)).await.is_ok());
 }
