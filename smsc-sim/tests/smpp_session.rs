@@ -254,3 +254,26 @@ impl NextInbound for tokio_util::codec::Framed<tokio::net::TcpStream, wire::smpp
         futures::StreamExt::next(self).await.and_then(Result::ok)
     }
 }
+
+#[tokio::test]
+async fn unbind_with_receipts_in_flight_still_gets_unbind_resp() {
+    let srv = Server::start("", None).await;
+    let mut p = Peer::bound(srv.smpp, "gateway", "gw-pw").await;
+    for i in 0..20 {
+        p.request(submit("447700900123", &format!("m{i}"), 1)).await;
+    }
+    // Receipts are flowing; unbind without answering the first one yet.
+    let first = p.next_deliver_unanswered().await;
+    let seq = p.next_seq();
+    p.send(seq, Pdu::Unbind).await;
+    p.answer(&first).await;
+    loop {
+        let c = p.recv_command().await;
+        if c.id() == CommandId::UnbindResp {
+            assert_eq!(c.sequence_number(), seq);
+            break;
+        }
+        p.answer(&c).await;
+    }
+    srv.stop().await;
+}

@@ -43,6 +43,9 @@ pub(crate) struct Reply {
 
 type ReplyFuture = Pin<Box<dyn Future<Output = Reply> + Send>>;
 
+/// How long a closing session keeps reading so its last PDUs are not reset away.
+const LINGER: std::time::Duration = std::time::Duration::from_secs(1);
+
 pub(crate) struct Bound {
     pub guard: BindGuard,
     pub interface_version: u8,
@@ -71,7 +74,7 @@ where
     let (rd, wr) = tokio::io::split(io);
     let (tx, rx) = mpsc::channel(1024);
     let writer = tokio::spawn(writer::run(wr, rx));
-    let reader = FramedRead::new(rd, FrameCodec::new(core.settings.max_pdu_len));
+    let mut reader = FramedRead::new(rd, FrameCodec::new(core.settings.max_pdu_len));
     Stats::inc(&core.stats.sessions_open);
     let mut session = Session {
         core: Arc::clone(&core),
@@ -85,17 +88,21 @@ where
         keepalive: None,
         closing: false,
     };
-    session.run(reader, shutdown).await;
+    session.run(&mut reader, shutdown).await;
     session.release();
     drop(session);
     let _ = writer.await;
+    // Closing with unread input makes the kernel reset the connection, which can
+    // destroy our last PDUs (unbind_resp) before the peer reads them; so read
+    // what the peer still sends (late deliver_sm_resp) until it closes, briefly.
+    let _ = tokio::time::timeout(LINGER, async { while reader.next().await.is_some() {} }).await;
     core.stats
         .sessions_open
         .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
 }
 
 impl Session {
-    async fn run<R>(&mut self, mut reader: FramedRead<R, FrameCodec>, shutdown: CancellationToken)
+    async fn run<R>(&mut self, reader: &mut FramedRead<R, FrameCodec>, shutdown: CancellationToken)
     where
         R: AsyncRead + Unpin,
     {

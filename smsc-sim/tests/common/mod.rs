@@ -166,6 +166,19 @@ impl Peer {
         self.send(c.sequence_number(), pdu).await;
     }
 
+    /// Wait for the next deliver_sm and return it without answering.
+    pub async fn next_deliver_unanswered(&mut self) -> Command {
+        loop {
+            let c = self.recv_command().await;
+            if matches!(c.pdu(), Some(Pdu::DeliverSm(_))) {
+                return c;
+            }
+            if c.id().is_operation() {
+                self.answer(&c).await;
+            }
+        }
+    }
+
     /// Wait for the next deliver_sm, answer it, return it.
     pub async fn next_deliver(&mut self) -> Command {
         loop {
