@@ -176,17 +176,18 @@ impl Smsc {
         restore(&core).await?;
         let token = CancellationToken::new();
         let tracker = TaskTracker::new();
-        tracker.spawn(accept_plain(
+        tracker.spawn(accept(
             Arc::clone(&core),
             smpp,
+            None,
             token.clone(),
             tracker.clone(),
         ));
         if let Some((listener, acceptor)) = tls {
-            tracker.spawn(accept_tls(
+            tracker.spawn(accept(
                 Arc::clone(&core),
                 listener,
-                acceptor,
+                Some(acceptor),
                 token.clone(),
                 tracker.clone(),
             ));
@@ -254,9 +255,11 @@ async fn restore(core: &Arc<Core>) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn accept_plain(
+/// Accept connections until shutdown; `tls` wraps each one before its session.
+async fn accept(
     core: Arc<Core>,
     listener: TcpListener,
+    tls: Option<TlsAcceptor>,
     token: CancellationToken,
     tracker: TaskTracker,
 ) {
@@ -273,36 +276,11 @@ async fn accept_plain(
             },
         };
         let _ = stream.set_nodelay(true);
-        tracker.spawn(crate::session::serve(
-            Arc::clone(&core),
-            stream,
-            peer,
-            token.child_token(),
-        ));
-    }
-}
-
-async fn accept_tls(
-    core: Arc<Core>,
-    listener: TcpListener,
-    acceptor: TlsAcceptor,
-    token: CancellationToken,
-    tracker: TaskTracker,
-) {
-    loop {
-        let (stream, peer) = tokio::select! {
-            _ = token.cancelled() => return,
-            r = listener.accept() => match r {
-                Ok(x) => x,
-                Err(e) => {
-                    tracing::warn!(error = %e, "accept failed");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            },
+        let (core, child) = (Arc::clone(&core), token.child_token());
+        let Some(acceptor) = tls.clone() else {
+            tracker.spawn(crate::session::serve(core, stream, peer, child));
+            continue;
         };
-        let _ = stream.set_nodelay(true);
-        let (core, acceptor, child) = (Arc::clone(&core), acceptor.clone(), token.child_token());
         tracker.spawn(async move {
             // A handshake that stalls must not hold a task forever.
             match tokio::time::timeout(core.settings.bind_timeout, acceptor.accept(stream)).await {

@@ -107,18 +107,7 @@ impl Default for HttpConfig {
     }
 }
 
-/// How hard SQLite syncs a commit to disk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SyncMode {
-    /// `synchronous=NORMAL` in WAL mode: a commit survives a process crash;
-    /// the last commits may be lost if the machine loses power.
-    #[default]
-    Normal,
-    /// `synchronous=FULL`: every commit survives power loss too, at the cost
-    /// of an fsync per group commit.
-    Full,
-}
+pub use crate::store::SyncMode;
 
 /// `[store]`: where the message store lives.
 #[derive(Debug, Clone, PartialEq, Default, Deserialize)]
