@@ -22,7 +22,7 @@ async fn main() -> anyhow::Result<()> {
     let durable = args.get(3).is_some_and(|s| s == "durable");
     let dir = tempfile::tempdir()?;
     let mut config = smsc_sim::Config::from_toml_str(
-        "[smpp]\nlisten = \"127.0.0.1:0\"\n[http]\nlisten = \"127.0.0.1:0\"\n[hlr]\nauto_delay_ms = 0\n[[accounts]]\nsystem_id = \"bench\"\npassword = \"bench\"\nwindow = 1000\n",
+        "[smpp]\nlisten = \"127.0.0.1:0\"\n[http]\nlisten = \"127.0.0.1:0\"\n[air]\nlisten = \"127.0.0.1:0\"\n[hlr]\nauto_delay_ms = 0\n[[accounts]]\nsystem_id = \"bench\"\npassword = \"bench\"\nwindow = 1000\n",
     )?;
     if durable {
         config.store.data_dir = Some(dir.path().to_owned());

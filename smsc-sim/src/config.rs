@@ -5,7 +5,7 @@
 //! never exists), then the whole is checked for cross-field mistakes
 //! (duplicate accounts, fault rules naming an unknown account, ...).
 //!
-//! Sections: `[smpp]` and `[smpp.tls]`, `[http]`, `[store]`, `[delivery]`
+//! Sections: `[smpp]` and `[smpp.tls]`, `[http]`, `[air]`, `[store]`, `[delivery]`
 //! ([`server`]), `[[accounts]]` ([`accounts`]), `[hlr]` and
 //! `[[hlr.subscribers]]` ([`hlr`]), `[faults]` and `[[faults.rules]]`
 //! ([`FaultsConfig`], rules as in [`crate::faults`]). `fixtures/smsc-sim.toml`
@@ -27,7 +27,7 @@ use serde::Deserialize;
 pub use accounts::{Account, BindType, BindTypes, MessageIdFormat};
 pub use hlr::{HlrConfig, HlrProfile, Subscriber, SubscriberMatch};
 pub use pattern::{AddressRange, Pattern};
-pub use server::{DeliveryConfig, HttpConfig, SmppConfig, StoreConfig, SyncMode, TlsConfig};
+pub use server::{AirConfig, DeliveryConfig, HttpConfig, SmppConfig, StoreConfig, SyncMode, TlsConfig};
 pub use status::{command_status_name, parse_command_status};
 pub use types::{Password, Probability, SystemId};
 
@@ -50,6 +50,7 @@ pub struct FaultsConfig {
 pub struct Config {
     pub smpp: SmppConfig,
     pub http: HttpConfig,
+    pub air: AirConfig,
     pub store: StoreConfig,
     pub delivery: DeliveryConfig,
     pub accounts: Vec<Account>,

@@ -1,5 +1,6 @@
 //! The state every session and the switch share: accounts, store, switch
-//! handle, fault engine, clock, limits and counters.
+//! handle, HLR, connected cells, fault engine, journal, clock, limits and
+//! counters.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -59,6 +60,8 @@ pub struct Stats {
     pub receipts_acked: AtomicU64,
     pub mo_sent: AtomicU64,
     pub malformed: AtomicU64,
+    pub cells_connected: AtomicU64,
+    pub air_malformed: AtomicU64,
 }
 
 impl Stats {
@@ -99,9 +102,32 @@ impl IdGen {
     }
 }
 
+/// Air-link limits and timers.
+#[derive(Debug, Clone)]
+pub struct AirSettings {
+    pub heartbeat: Duration,
+    pub deliver_timeout: Duration,
+    pub max_frame_len: usize,
+}
+
+impl Default for AirSettings {
+    fn default() -> Self {
+        Self {
+            heartbeat: Duration::from_secs(30),
+            deliver_timeout: Duration::from_secs(10),
+            max_frame_len: wire::air::DEFAULT_MAX_FRAME_LEN,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct Core {
     pub settings: SmppSettings,
+    pub air_settings: AirSettings,
+    pub delivery: crate::config::DeliveryConfig,
+    pub hlr: Arc<crate::hlr::Hlr>,
+    pub cells: crate::air::Cells,
+    pub journal: crate::journal::Journal,
     pub accounts: Accounts,
     pub store: Store,
     pub switch: SwitchHandle,

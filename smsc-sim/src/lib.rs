@@ -14,13 +14,16 @@
 //! bind of the submitting account.
 
 pub mod accounts;
+pub mod air;
 pub mod clock;
 pub mod config;
 pub mod core;
 pub mod faults;
 pub mod hlr;
 pub mod http;
+pub mod journal;
 pub mod message;
+pub mod mo;
 pub mod outbox;
 pub mod rate;
 pub mod receipts;

@@ -44,6 +44,9 @@ struct ServeArgs {
     /// Admin HTTP listen address.
     #[arg(long)]
     http_listen: Option<SocketAddr>,
+    /// Air-link listen address for handset-sim cells.
+    #[arg(long)]
+    air_listen: Option<SocketAddr>,
     /// Directory of the message store.
     #[arg(long, conflicts_with = "memory")]
     data_dir: Option<PathBuf>,
@@ -86,6 +89,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     }
     if let Some(a) = args.http_listen {
         config.http.listen = a;
+    }
+    if let Some(a) = args.air_listen {
+        config.air.listen = a;
     }
     if let Some(a) = args.smpp_tls_listen {
         match &mut config.smpp.tls {

@@ -126,4 +126,50 @@ pub struct Message {
     pub error_code: u16,
     /// Delivery attempts made so far.
     pub attempts: u32,
+    /// Who sent it: an ESME (mobile-terminated) or a handset (mobile-originated).
+    #[serde(default)]
+    pub origin: Origin,
+}
+
+/// Where a message came from, which decides where it goes: an ESME's
+/// submission goes to a handset through the switch; a mobile-originated one
+/// goes to an ESME through its account's outbox.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Origin {
+    #[default]
+    Esme,
+    /// Injected over the admin API as if a handset had sent it.
+    AdminMo,
+    /// An SMS-SUBMIT from a handset over the air link: its TP-MR, and whether
+    /// it asked for a status report (TP-SRR).
+    HandsetMo { tp_mr: u8, status_report: bool },
+}
+
+impl Origin {
+    pub fn is_mo(self) -> bool {
+        !matches!(self, Origin::Esme)
+    }
+
+    /// (origin code, tp_mr column) as stored.
+    pub fn to_columns(self) -> (u8, Option<u16>) {
+        match self {
+            Origin::Esme => (0, None),
+            Origin::AdminMo => (1, None),
+            Origin::HandsetMo { tp_mr, status_report } => {
+                (2, Some(u16::from(tp_mr) | (u16::from(status_report) << 8)))
+            }
+        }
+    }
+
+    pub fn from_columns(code: u8, tp_mr: Option<u16>) -> Self {
+        match (code, tp_mr) {
+            (1, _) => Origin::AdminMo,
+            (2, Some(v)) => Origin::HandsetMo {
+                tp_mr: (v & 0xFF) as u8,
+                status_report: v & 0x100 != 0,
+            },
+            _ => Origin::Esme,
+        }
+    }
 }

@@ -17,8 +17,8 @@ use wire::smpp::rusmpp::pdus::DeliverSm;
 pub enum OutgoingKind {
     /// A delivery receipt or intermediate notification (store receipt id).
     Receipt(i64),
-    /// A mobile-originated message routed to this account; recorded in the
-    /// store once the ESME has acknowledged it.
+    /// A mobile-originated message routed to this account, stored as
+    /// ENROUTE; DELIVERED once the ESME has acknowledged it.
     Mo(Box<crate::message::Message>),
 }
 

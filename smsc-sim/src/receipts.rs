@@ -119,6 +119,7 @@ mod tests {
             done_at: None,
             error_code: 0,
             attempts: 1,
+            origin: Default::default(),
         }
     }
 

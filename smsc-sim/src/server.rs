@@ -16,9 +16,9 @@ use tokio_util::task::TaskTracker;
 use crate::accounts::Accounts;
 use crate::clock::Clock;
 use crate::config::{Config, HlrProfile, SubscriberMatch};
-use crate::core::{Core, IdGen, SmppSettings, Stats};
+use crate::core::{AirSettings, Core, IdGen, SmppSettings, Stats};
 use crate::faults::FaultEngine;
-use crate::hlr::{Hlr, HlrEntry, Profile};
+use crate::hlr::{HandsetSubscriber, Hlr, HlrEntry, Profile, Registry};
 use crate::outbox::{Outgoing, OutgoingKind};
 use crate::store::Store;
 use crate::switch::{self, SwitchInbox};
@@ -28,11 +28,11 @@ const NEVER: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
 
 pub struct Smsc {
     core: Arc<Core>,
-    hlr: Arc<Hlr>,
     inbox: SwitchInbox,
     smpp: TcpListener,
     tls: Option<(TcpListener, TlsAcceptor)>,
     http: TcpListener,
+    air: TcpListener,
 }
 
 impl std::fmt::Debug for Smsc {
@@ -49,6 +49,7 @@ fn profile(p: HlrProfile, delay: Duration) -> Profile {
             delay_ms: delay.as_millis() as u64,
         },
         HlrProfile::Unknown => Profile::Unknown,
+        HlrProfile::Handset => Profile::Handset,
     }
 }
 
@@ -69,7 +70,25 @@ fn hlr_from(config: &Config) -> Hlr {
             }
         })
         .collect();
-    Hlr::new(profile(h.default_profile, h.auto_delay), entries)
+    let mut registry = Registry::default();
+    for s in &h.subscribers {
+        if let (HlrProfile::Handset, SubscriberMatch::Number(n)) = (s.profile, &s.target) {
+            let operator = s.handset.operator.clone().unwrap_or_else(|| h.operator.clone());
+            let mut sub = HandsetSubscriber::new(n.clone(), operator);
+            sub.imsi = s.handset.imsi.clone();
+            sub.kind = s.handset.kind.clone();
+            sub.barred = s.handset.barred;
+            sub.roaming = s.handset.roaming;
+            registry.provision(sub);
+        }
+    }
+    let auto_provision = h.auto_provision.then(|| h.operator.clone());
+    Hlr::with_registry(
+        profile(h.default_profile, h.auto_delay),
+        entries,
+        registry,
+        auto_provision,
+    )
 }
 
 fn settings_from(config: &Config) -> SmppSettings {
@@ -102,6 +121,7 @@ impl Smsc {
         };
         let smpp = TcpListener::bind(config.smpp.listen).await?;
         let http = TcpListener::bind(config.http.listen).await?;
+        let air = TcpListener::bind(config.air.listen).await?;
         let tls = match &config.smpp.tls {
             Some(t) => Some((
                 TcpListener::bind(t.listen).await?,
@@ -110,23 +130,33 @@ impl Smsc {
             None => None,
         };
         let (switch, inbox) = switch::channel();
+        let clock = Clock::new();
         let core = Arc::new(Core {
             settings: settings_from(&config),
+            air_settings: AirSettings {
+                heartbeat: config.air.heartbeat,
+                deliver_timeout: config.air.deliver_timeout,
+                max_frame_len: config.air.max_frame_len as usize,
+            },
+            delivery: config.delivery.clone(),
+            hlr: Arc::new(hlr_from(&config)),
+            cells: crate::air::Cells::default(),
+            journal: crate::journal::Journal::new(clock),
             accounts: Accounts::new(config.accounts.iter().cloned()),
             store,
             switch,
             faults: Arc::new(FaultEngine::from_config(&config.faults)),
-            clock: Clock::new(),
+            clock,
             stats: Stats::default(),
             ids: IdGen::default(),
         });
         Ok(Self {
             core,
-            hlr: Arc::new(hlr_from(&config)),
             inbox,
             smpp,
             tls,
             http,
+            air,
         })
     }
 
@@ -142,13 +172,23 @@ impl Smsc {
             .expect("a bound listener has an address")
     }
 
+    pub fn air_addr(&self) -> SocketAddr {
+        self.air
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
     pub fn tls_addr(&self) -> Option<SocketAddr> {
         self.tls.as_ref().and_then(|(l, _)| l.local_addr().ok())
     }
 
     /// The JSON line printed once ready.
     pub fn ready_line(&self) -> String {
-        let mut v = serde_json::json!({ "smpp": self.smpp_addr().to_string(), "http": self.http_addr().to_string() });
+        let mut v = serde_json::json!({
+            "smpp": self.smpp_addr().to_string(),
+            "http": self.http_addr().to_string(),
+            "air": self.air_addr().to_string(),
+        });
         if let Some(a) = self.tls_addr() {
             v["smpp_tls"] = a.to_string().into();
         }
@@ -160,19 +200,19 @@ impl Smsc {
     }
 
     pub fn hlr(&self) -> Arc<Hlr> {
-        Arc::clone(&self.hlr)
+        Arc::clone(&self.core.hlr)
     }
 
     pub async fn run_until(self, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
         let Smsc {
             core,
-            hlr,
             inbox,
             smpp,
             tls,
             http,
+            air,
         } = self;
-        let switch_task = tokio::spawn(switch::run(Arc::clone(&core), inbox, Arc::clone(&hlr)));
+        let switch_task = tokio::spawn(switch::run(Arc::clone(&core), inbox));
         restore(&core).await?;
         let token = CancellationToken::new();
         let tracker = TaskTracker::new();
@@ -180,6 +220,12 @@ impl Smsc {
             Arc::clone(&core),
             smpp,
             None,
+            token.clone(),
+            tracker.clone(),
+        ));
+        tracker.spawn(crate::air::accept(
+            Arc::clone(&core),
+            air,
             token.clone(),
             tracker.clone(),
         ));
@@ -192,7 +238,7 @@ impl Smsc {
                 tracker.clone(),
             ));
         }
-        let app = crate::http::router(Arc::clone(&core), Arc::clone(&hlr));
+        let app = crate::http::router(Arc::clone(&core));
         let http_token = token.clone();
         let http_task = tokio::spawn(async move {
             axum::serve(
@@ -244,12 +290,14 @@ async fn restore(core: &Arc<Core>) -> anyhow::Result<()> {
             receipts += 1;
         }
     }
+    let mo = crate::mo::requeue(core, &unfinished);
     tracing::info!(
-        messages = unfinished.len(),
+        messages = unfinished.len() - mo,
+        mo,
         receipts,
         "restored from the store"
     );
-    for m in unfinished {
+    for m in unfinished.into_iter().filter(|m| !m.origin.is_mo()) {
         core.switch.submit(m).await;
     }
     Ok(())

@@ -97,6 +97,8 @@ fn start_smsc(root: &Path, log: &NamedTempFile) -> (KillOnDrop, String) {
             "127.0.0.1:0",
             "--http-listen",
             "127.0.0.1:0",
+            "--air-listen",
+            "127.0.0.1:0",
             "--memory",
         ])
         .env("RUST_LOG", "info")

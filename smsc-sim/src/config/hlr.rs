@@ -10,8 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::time;
 
-/// What the switch does with a message for a number. New profiles (the
-/// handset profile of the next issue) are new variants here.
+/// What the switch does with a message for a number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum HlrProfile {
@@ -20,6 +19,9 @@ pub enum HlrProfile {
     Auto,
     /// Delivery fails at once: unknown subscriber.
     Unknown,
+    /// Delivered only to a terminal attached over the air link; stored and
+    /// retried while it is absent or its memory is full.
+    Handset,
 }
 
 impl fmt::Display for HlrProfile {
@@ -27,6 +29,7 @@ impl fmt::Display for HlrProfile {
         f.write_str(match self {
             HlrProfile::Auto => "auto",
             HlrProfile::Unknown => "unknown",
+            HlrProfile::Handset => "handset",
         })
     }
 }
@@ -71,15 +74,33 @@ impl SubscriberMatch {
     }
 }
 
+/// What the operator provisioned for a `handset` subscriber: the SIM it
+/// expects and administrative barring/roaming flags.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct HandsetProvision {
+    /// IMSI of the provisioned SIM; attaching with another records a SIM swap.
+    pub imsi: Option<String>,
+    /// "phone", "pager", "pda" or "stb-card" (informational until attach).
+    pub kind: Option<String>,
+    pub operator: Option<String>,
+    pub barred: bool,
+    pub roaming: bool,
+}
+
 /// One `[[hlr.subscribers]]` entry: exactly one of `number` or `prefix`,
 /// a `profile`, and an optional `delay_ms` overriding `hlr.auto_delay_ms`.
+/// A `handset` entry for a number may add `imsi`, `kind`, `operator`,
+/// `barred` and `roaming`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(try_from = "RawSubscriber", into = "RawSubscriber")]
 pub struct Subscriber {
     pub target: SubscriberMatch,
     pub profile: HlrProfile,
     pub delay: Option<Duration>,
+    pub handset: HandsetProvision,
 }
+
+const KINDS: [&str; 4] = ["phone", "pager", "pda", "stb-card"];
 
 /// The file/JSON shape of a [`Subscriber`].
 #[derive(Serialize, Deserialize)]
@@ -96,11 +117,61 @@ struct RawSubscriber {
     /// For `auto`: how long the switch waits before acknowledging.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     delay_ms: Option<u64>,
+    /// For `handset`: the provisioned SIM (6 to 15 digits).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    imsi: Option<String>,
+    /// For `handset`: phone, pager, pda or stb-card.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    operator: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    barred: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    roaming: bool,
+}
+
+impl RawSubscriber {
+    fn handset(&self) -> Result<HandsetProvision, String> {
+        let given = self.imsi.is_some()
+            || self.kind.is_some()
+            || self.operator.is_some()
+            || self.barred
+            || self.roaming;
+        if !given {
+            return Ok(HandsetProvision::default());
+        }
+        if self.profile != HlrProfile::Handset || self.number.is_none() {
+            return Err(
+                "imsi, kind, operator, barred and roaming apply only to a \
+                 profile = \"handset\" entry with a number"
+                    .into(),
+            );
+        }
+        if let Some(imsi) = &self.imsi
+            && (!(6..=15).contains(&imsi.len()) || !imsi.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(format!("imsi must be 6 to 15 digits, got {imsi:?}"));
+        }
+        if let Some(kind) = &self.kind
+            && !KINDS.contains(&kind.as_str())
+        {
+            return Err(format!("kind must be one of {KINDS:?}, got {kind:?}"));
+        }
+        Ok(HandsetProvision {
+            imsi: self.imsi.clone(),
+            kind: self.kind.clone(),
+            operator: self.operator.clone(),
+            barred: self.barred,
+            roaming: self.roaming,
+        })
+    }
 }
 
 impl TryFrom<RawSubscriber> for Subscriber {
     type Error = String;
     fn try_from(raw: RawSubscriber) -> Result<Self, String> {
+        let handset = raw.handset()?;
         let target = match (raw.number, raw.prefix) {
             (Some(n), None) => SubscriberMatch::Number(digits("number", &n)?),
             (None, Some(p)) => SubscriberMatch::Prefix(digits("prefix", &p)?),
@@ -110,6 +181,7 @@ impl TryFrom<RawSubscriber> for Subscriber {
             target,
             profile: raw.profile,
             delay: raw.delay_ms.map(Duration::from_millis),
+            handset,
         })
     }
 }
@@ -128,6 +200,11 @@ impl From<Subscriber> for RawSubscriber {
             prefix,
             profile: s.profile,
             delay_ms,
+            imsi: s.handset.imsi,
+            kind: s.handset.kind,
+            operator: s.handset.operator,
+            barred: s.handset.barred,
+            roaming: s.handset.roaming,
         }
     }
 }
@@ -148,6 +225,12 @@ pub struct HlrConfig {
     /// Listed numbers and prefixes. The switch picks an exact number first,
     /// then the longest matching prefix.
     pub subscribers: Vec<Subscriber>,
+    /// A terminal attaching with a number no `handset` entry lists becomes a
+    /// handset subscriber (true, the default, suits test rigs), or is
+    /// rejected as an unknown subscriber (false, as a real network does).
+    pub auto_provision: bool,
+    /// Operator name reported for subscribers that do not name one.
+    pub operator: String,
 }
 
 impl Default for HlrConfig {
@@ -156,6 +239,8 @@ impl Default for HlrConfig {
             default_profile: HlrProfile::Auto,
             auto_delay: default_auto_delay(),
             subscribers: Vec::new(),
+            auto_provision: true,
+            operator: "Switchboard Mobile".into(),
         }
     }
 }

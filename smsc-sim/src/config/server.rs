@@ -107,6 +107,35 @@ impl Default for HttpConfig {
     }
 }
 
+/// `[air]`: the air-link listener that handset-sim cells connect to.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AirConfig {
+    /// Listen address (port 0 picks a free port).
+    pub listen: SocketAddr,
+    /// `heartbeat_s`: the interval a cell is told to heartbeat at; a cell
+    /// silent for three intervals is dropped and its terminals detached.
+    #[serde(rename = "heartbeat_s", deserialize_with = "time::secs_positive")]
+    pub heartbeat: Duration,
+    /// `deliver_timeout_s`: how long the switch waits for a terminal's
+    /// deliver-ack before it counts the attempt as a temporary failure.
+    #[serde(rename = "deliver_timeout_s", deserialize_with = "time::secs_positive")]
+    pub deliver_timeout: Duration,
+    /// Longest air-link frame accepted.
+    pub max_frame_len: u32,
+}
+
+impl Default for AirConfig {
+    fn default() -> Self {
+        Self {
+            listen: loopback(4775),
+            heartbeat: Duration::from_secs(30),
+            deliver_timeout: Duration::from_secs(10),
+            max_frame_len: 64 * 1024,
+        }
+    }
+}
+
 pub use crate::store::SyncMode;
 
 /// `[store]`: where the message store lives.

@@ -168,7 +168,7 @@ fn bad_configs() -> Vec<(String, &'static [&'static str])> {
         (acct("address_range = \"^(44|33)\""), &["address_range"]),
         (acct("max_rate = 1.5"), &["max_rate"]),
         (format!("{ACCOUNT}{ACCOUNT}"), &["accounts[1].system_id", "duplicate"]),
-        ("[hlr]\ndefault_profile = \"handset\"".into(), &["default_profile", "handset"]),
+        ("[hlr]\ndefault_profile = \"ghost\"".into(), &["default_profile", "ghost"]),
         ("[hlr]\nauto_delay_ms = \"fast\"".into(), &["auto_delay_ms"]),
         ("[[hlr.subscribers]]\nnumber = \"1\"\nprefix = \"1\"\nprofile = \"auto\"".into(), &["number or prefix"]),
         ("[[hlr.subscribers]]\nnumber = \"44-77\"\nprofile = \"auto\"".into(), &["number"]),

@@ -2,9 +2,9 @@
 //! sent it. The destination picks the account ([`Accounts::route_mo`] over
 //! the accounts' address_range); the text is encoded in the smallest
 //! alphabet (or the data_coding asked for) into one deliver_sm with
-//! esm_class 0x00, queued on that account's outbox as an ENROUTE
-//! [`Message`]. A receiver bind sends it; once the ESME acknowledges it the
-//! session stores it as DELIVERED. Answers 202 with the id and account.
+//! esm_class 0x00 and handed to [`crate::mo::accept`], which stores it before
+//! this answers 202 with the id and account. A receiver bind sends it; once
+//! the ESME acknowledges it the message is DELIVERED.
 //!
 //! [`Accounts::route_mo`]: crate::accounts::Accounts::route_mo
 
@@ -14,16 +14,13 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use serde_json::{Value, json};
 use wire::smpp::esm;
-use wire::smpp::rusmpp::pdus::DeliverSm;
-use wire::smpp::rusmpp::types::{COctetString, OctetString};
-use wire::smpp::rusmpp::values::{DataCoding, Npi, Ton};
 use wire::text::{self, Encoding};
 
 use super::AppState;
 use super::error::ApiError;
 use super::extract::JsonBody;
-use crate::message::{Address, Message, MessageState};
-use crate::outbox::{Outgoing, OutgoingKind};
+use crate::message::{Address, Origin};
+use crate::mo::{MoError, MoSubmission};
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -91,26 +88,6 @@ fn encode(body: &str, data_coding: Option<u8>) -> Result<(u8, Vec<u8>), ApiError
     Ok((data_coding, bytes))
 }
 
-fn deliver_sm(m: &Message) -> Result<DeliverSm, ApiError> {
-    let addr = |a: &Address| {
-        COctetString::<1, 21>::from_string(a.addr.to_owned())
-            .map_err(|e| ApiError::Internal(anyhow::anyhow!("MO address {:?}: {e:?}", a.addr)))
-    };
-    let short_message = OctetString::from_slice(&m.payload)
-        .map_err(|e| ApiError::Internal(anyhow::anyhow!("MO user data: {e:?}")))?;
-    Ok(DeliverSm::builder()
-        .source_addr_ton(Ton::from(m.source.ton))
-        .source_addr_npi(Npi::from(m.source.npi))
-        .source_addr(addr(&m.source)?)
-        .dest_addr_ton(Ton::from(m.dest.ton))
-        .dest_addr_npi(Npi::from(m.dest.npi))
-        .destination_addr(addr(&m.dest)?)
-        .esm_class(esm::esm_class(esm::DEFAULT))
-        .data_coding(DataCoding::from(m.data_coding))
-        .short_message(short_message)
-        .build())
-}
-
 /// A checked MO request: the addresses and the encoded user data.
 struct Mo {
     source: Address,
@@ -134,28 +111,15 @@ impl TryFrom<&MoRequest> for Mo {
 }
 
 impl Mo {
-    /// The ENROUTE message this becomes for `account`, accepted at `now`.
-    fn into_message(self, id: String, account: String, now: i64, validity_ms: i64) -> Message {
-        Message {
-            id,
-            account,
-            service_type: String::new(),
+    fn into_submission(self) -> MoSubmission {
+        MoSubmission {
             source: self.source,
             dest: self.dest,
             esm_class: esm::DEFAULT,
             protocol_id: 0,
-            priority: 0,
-            registered_delivery: 0,
             data_coding: self.data_coding,
             payload: self.payload,
-            sar: None,
-            submitted_at: now,
-            deliver_at: None,
-            expires_at: now.saturating_add(validity_ms),
-            state: MessageState::Enroute,
-            done_at: None,
-            error_code: 0,
-            attempts: 0,
+            origin: Origin::AdminMo,
         }
     }
 }
@@ -165,27 +129,14 @@ pub(super) async fn inject(
     JsonBody(req): JsonBody<MoRequest>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let mo = Mo::try_from(&req)?;
-    let core = &app.core;
-    let account = core.accounts.route_mo(&req.to).ok_or_else(|| {
-        ApiError::NotFound(format!("no account's address_range matches {:?}", req.to))
-    })?;
-    let system_id = account.policy.system_id.as_str().to_owned();
-    let id = core
-        .ids
-        .next(&core.store, account.policy.message_id_format)
-        .await?;
-    let validity = i64::try_from(core.settings.default_validity.as_millis()).unwrap_or(i64::MAX);
-    let message = mo.into_message(id.clone(), system_id.clone(), core.clock.now_ms(), validity);
-    let pdu = Box::new(deliver_sm(&message)?);
-    account.outbox.push(Outgoing {
-        kind: OutgoingKind::Mo(Box::new(message)),
-        pdu,
-    });
-    tracing::info!(
-        id,
-        account = system_id,
-        "MO message injected over the admin API"
-    );
+    let (id, system_id) = crate::mo::accept(&app.core, mo.into_submission())
+        .await
+        .map_err(|e| match e {
+            MoError::NoRoute(_) => ApiError::NotFound(e.to_string()),
+            MoError::Encoding(_) => ApiError::bad_request(e.to_string()),
+            MoError::Store(e) => ApiError::Internal(e.into()),
+        })?;
+    tracing::info!(id, account = system_id, "MO message injected over the admin API");
     Ok((
         StatusCode::ACCEPTED,
         Json(json!({ "id": id, "account": system_id })),
@@ -195,6 +146,7 @@ pub(super) async fn inject(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::message::{Message, MessageState};
 
     #[test]
     fn addresses_get_ton_and_npi_from_their_form() {
@@ -230,17 +182,30 @@ mod tests {
         let req: MoRequest =
             serde_json::from_str(r#"{"from":"+447700900123","to":"12345","text":"STOP"}"#)
                 .expect("test request parses");
-        let m = Mo::try_from(&req).expect("valid request").into_message(
-            "7".into(),
-            "a".into(),
-            1_000,
-            60_000,
-        );
-        assert_eq!(
-            (m.state, m.submitted_at, m.expires_at),
-            (MessageState::Enroute, 1_000, 61_000)
-        );
-        let pdu = deliver_sm(&m).expect("valid");
+        let sub = Mo::try_from(&req).expect("valid request").into_submission();
+        let m = Message {
+            id: "7".into(),
+            account: "a".into(),
+            service_type: String::new(),
+            source: sub.source,
+            dest: sub.dest,
+            esm_class: sub.esm_class,
+            protocol_id: 0,
+            priority: 0,
+            registered_delivery: 0,
+            data_coding: sub.data_coding,
+            payload: sub.payload,
+            sar: None,
+            submitted_at: 1_000,
+            deliver_at: None,
+            expires_at: 61_000,
+            state: MessageState::Enroute,
+            done_at: None,
+            error_code: 0,
+            attempts: 0,
+            origin: sub.origin,
+        };
+        let pdu = crate::mo::deliver_sm(&m).expect("valid");
         assert_eq!(
             (u8::from(pdu.esm_class), u8::from(pdu.source_addr_ton)),
             (0x00, 1)

@@ -1,5 +1,6 @@
 //! The admin HTTP API (axum): stats, message search, subscriber and fault
-//! rule management, MO injection, and Prometheus `/metrics`. The only module
+//! rule management, MO injection, handsets with their live state and
+//! history, SIM swap checks, and Prometheus `/metrics`. The only module
 //! that knows axum and JSON.
 //!
 //! [`router`] builds one [`Router`] over an [`AppState`] (the shared
@@ -11,6 +12,7 @@
 mod error;
 mod extract;
 mod faults;
+mod handsets;
 mod messages;
 mod metrics;
 mod mo;
@@ -48,7 +50,8 @@ pub(crate) struct AppState {
 
 /// The admin API over `core` and `hlr`. Serve it with
 /// `into_make_service_with_connect_info::<SocketAddr>()` to log peers.
-pub fn router(core: Arc<Core>, hlr: Arc<Hlr>) -> Router {
+pub fn router(core: Arc<Core>) -> Router {
+    let hlr = Arc::clone(&core.hlr);
     Router::new()
         .route("/health", get(health))
         .route("/metrics", get(metrics::metrics))
@@ -66,6 +69,15 @@ pub fn router(core: Arc<Core>, hlr: Arc<Hlr>) -> Router {
         )
         .route("/api/faults/{id}", delete(faults::remove))
         .route("/api/mo", post(mo::inject))
+        .route("/api/handsets", get(handsets::list))
+        .route(
+            "/api/handsets/{msisdn}",
+            get(handsets::one).patch(handsets::set_flags),
+        )
+        .route("/api/numbers/{number}/history", get(handsets::history))
+        .route("/api/cells", get(handsets::cells))
+        .route("/sim-swap/v1/check", post(handsets::swap_check))
+        .route("/sim-swap/v1/retrieve-date", post(handsets::swap_date))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(AppState { core, hlr })

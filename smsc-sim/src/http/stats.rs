@@ -88,6 +88,16 @@ fn counters(s: &Stats) -> Vec<Counter> {
             &s.failed,
         ),
         c(
+            "cells_connected",
+            "Air-link connections accepted from cells.",
+            &s.cells_connected,
+        ),
+        c(
+            "air_malformed",
+            "Air-link frames answered with an Error frame.",
+            &s.air_malformed,
+        ),
+        c(
             "receipts_sent",
             "Delivery receipts queued for a receiver.",
             &s.receipts_sent,

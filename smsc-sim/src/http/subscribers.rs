@@ -22,6 +22,7 @@ pub const MAX_DELAY_MS: u64 = 24 * 3600 * 1000;
 enum ProfileName {
     Auto,
     Unknown,
+    Handset,
 }
 
 #[derive(Debug, Deserialize)]
@@ -57,7 +58,8 @@ impl SubscriberBody {
                 return Err(ApiError::bad_request("profile \"auto\" needs delay_ms"));
             }
             (ProfileName::Unknown, None) => Profile::Unknown,
-            (ProfileName::Unknown, Some(_)) => {
+            (ProfileName::Handset, None) => Profile::Handset,
+            (ProfileName::Unknown | ProfileName::Handset, Some(_)) => {
                 return Err(ApiError::bad_request(
                     "delay_ms applies only to profile \"auto\"",
                 ));

@@ -70,13 +70,8 @@ impl Session {
                             tracing::error!(error = %e, "recording receipt acknowledgement failed");
                         }
                     }
-                    OutgoingKind::Mo(mut message) => {
-                        Stats::inc(&self.core.stats.mo_sent);
-                        message.state = crate::message::MessageState::Delivered;
-                        message.done_at = Some(self.core.clock.now_ms());
-                        if let Err(e) = self.core.store.insert(vec![*message]).await {
-                            tracing::error!(error = %e, "recording a delivered MO message failed");
-                        }
+                    OutgoingKind::Mo(message) => {
+                        crate::mo::acknowledged(&self.core, &message).await;
                     }
                 }
             }

@@ -192,6 +192,7 @@ impl Submission {
             done_at: None,
             error_code: 0,
             attempts: 0,
+            origin: crate::message::Origin::Esme,
         })
     }
 }

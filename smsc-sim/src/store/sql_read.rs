@@ -16,7 +16,7 @@ macro_rules! select_message {
         "SELECT id, account, service_type, src_ton, src_npi, src_addr, dst_ton, dst_npi, \
          dst_addr, esm_class, protocol_id, priority, registered_delivery, data_coding, \
          payload, sar_ref, sar_total, sar_seq, submitted_at, deliver_at, expires_at, state, \
-         done_at, error_code, attempts FROM messages "
+         done_at, error_code, attempts, origin, tp_mr FROM messages "
     };
 }
 
@@ -53,6 +53,7 @@ fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
         done_at: row.get(22)?,
         error_code: row.get(23)?,
         attempts: row.get(24)?,
+        origin: crate::message::Origin::from_columns(row.get(25)?, row.get(26)?),
     })
 }
 

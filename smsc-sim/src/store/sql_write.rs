@@ -22,9 +22,9 @@ pub(super) use not_final;
 const INSERT_MESSAGE: &str = "INSERT INTO messages (id, account, service_type, \
     src_ton, src_npi, src_addr, dst_ton, dst_npi, dst_addr, esm_class, protocol_id, \
     priority, registered_delivery, data_coding, payload, sar_ref, sar_total, sar_seq, \
-    submitted_at, deliver_at, expires_at, state, done_at, error_code, attempts) \
+    submitted_at, deliver_at, expires_at, state, done_at, error_code, attempts, origin, tp_mr) \
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
-    ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)";
+    ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)";
 
 const UPDATE_MESSAGE: &str = concat!(
     "UPDATE messages SET state = ?2, done_at = ?3, error_code = ?4, attempts = ?5, ",
@@ -68,6 +68,7 @@ pub(super) fn insert_messages(conn: &Connection, messages: &[Message]) -> Result
             Some((r, t, s)) => (Some(r), Some(t), Some(s)),
             None => (None, None, None),
         };
+        let (origin, tp_mr) = m.origin.to_columns();
         stmt.execute(params![
             m.id,
             m.account,
@@ -94,6 +95,8 @@ pub(super) fn insert_messages(conn: &Connection, messages: &[Message]) -> Result
             m.done_at,
             m.error_code,
             m.attempts,
+            origin,
+            tp_mr,
         ])
         .map_err(|err| match err.sqlite_error() {
             Some(e) if e.extended_code == ffi::SQLITE_CONSTRAINT_UNIQUE => {

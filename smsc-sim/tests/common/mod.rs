@@ -25,6 +25,8 @@ pub const CONFIG: &str = r#"
 listen = "127.0.0.1:0"
 [http]
 listen = "127.0.0.1:0"
+[air]
+listen = "127.0.0.1:0"
 [hlr]
 default_profile = "auto"
 auto_delay_ms = 0
@@ -49,6 +51,7 @@ max_binds = 1
 pub struct Server {
     pub smpp: SocketAddr,
     pub http: SocketAddr,
+    pub air: SocketAddr,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<anyhow::Result<()>>>,
 }
@@ -62,7 +65,7 @@ impl Server {
             None => config.store.memory = true,
         }
         let smsc = Smsc::build(config).await.expect("server builds");
-        let (smpp, http) = (smsc.smpp_addr(), smsc.http_addr());
+        let (smpp, http, air) = (smsc.smpp_addr(), smsc.http_addr(), smsc.air_addr());
         let (tx, rx) = oneshot::channel();
         let task = tokio::spawn(smsc.run_until(async move {
             let _ = rx.await;
@@ -70,6 +73,7 @@ impl Server {
         Server {
             smpp,
             http,
+            air,
             stop: Some(tx),
             task: Some(task),
         }

@@ -77,6 +77,7 @@ fn message(id: &str, account: &str, dest: &str, n: u8) -> Message {
         done_at: None,
         error_code: 0,
         attempts: 0,
+        origin: Default::default(),
     }
 }
 

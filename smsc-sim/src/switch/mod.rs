@@ -3,10 +3,18 @@
 //! One task owns every undelivered message. For each it waits until the
 //! scheduled time, asks the [`Hlr`](crate::hlr::Hlr) how to reach the number,
 //! and moves the message to DELIVERED, UNDELIVERABLE or EXPIRED, with the
-//! fault engine able to change the outcome. Final states and their receipts
-//! are written to the store together and the receipt is then queued on the
+//! fault engine able to change the outcome. `auto` numbers are acknowledged
+//! by the switch itself; `handset` numbers get SMS-DELIVER TPDUs
+//! ([`sms_deliver`]) over the cell their terminal attached through
+//! ([`handset`]): absent or full terminals are retried on the configured
+//! schedule and at once when the network learns they are back (an alert),
+//! until the validity period ends. Final states and their receipts are
+//! written to the store together and the receipt is then queued on the
 //! submitting account's outbox. cancel_sm and replace_sm come here because
 //! only this task knows whether a message is still undelivered.
+
+mod handset;
+pub mod sms_deliver;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -18,8 +26,9 @@ use tokio_util::time::DelayQueue;
 use tokio_util::time::delay_queue::Key;
 use wire::smpp::rusmpp::CommandStatus;
 
+use crate::air::AirOutcome;
 use crate::core::{Core, Stats};
-use crate::hlr::{ERR_UNKNOWN_SUBSCRIBER, Profile};
+use crate::hlr::{ERR_UNKNOWN_SUBSCRIBER, Route};
 use crate::message::{Message, MessageState};
 use crate::outbox::{Outgoing, OutgoingKind};
 use crate::receipts;
@@ -52,6 +61,10 @@ enum Cmd {
     Submit(Box<Message>),
     Cancel(CancelTarget, Answer),
     Replace(Replacement, Answer),
+    /// The network learned that this number is reachable again.
+    Alert(String),
+    /// A delivery over the air ended.
+    Outcome(String, AirOutcome),
 }
 
 #[derive(Debug, Clone)]
@@ -87,6 +100,15 @@ impl SwitchHandle {
         rx.await.unwrap_or(Err(CommandStatus::EsmeRsyserr))
     }
 
+    /// The handset `msisdn` attached or has memory again: retry now.
+    pub async fn alert(&self, msisdn: String) {
+        let _ = self.tx.send(Cmd::Alert(msisdn)).await;
+    }
+
+    async fn outcome(&self, id: String, outcome: AirOutcome) {
+        let _ = self.tx.send(Cmd::Outcome(id, outcome)).await;
+    }
+
     pub async fn replace(&self, change: Replacement) -> Result<(), CommandStatus> {
         let (tx, rx) = oneshot::channel();
         self.tx
@@ -102,18 +124,30 @@ enum Timer {
     Complete(String),
 }
 
+/// An undelivered message and its timer. `key` is None while no timer is
+/// set (a delivery over the air is in flight): a DelayQueue key is reused
+/// once its entry fires, so a fired key must never be kept.
+struct Pending {
+    m: Message,
+    key: Option<Key>,
+    in_flight: bool,
+}
+
 struct Switch {
     core: Arc<Core>,
-    pending: HashMap<String, (Message, Key)>,
+    pending: HashMap<String, Pending>,
     timers: DelayQueue<Timer>,
+    /// Messages parked per absent or full number, retried on an alert.
+    waiting: HashMap<String, Vec<String>>,
 }
 
 /// Run until every handle is dropped.
-pub async fn run(core: Arc<Core>, SwitchInbox(mut rx): SwitchInbox, hlr: Arc<crate::hlr::Hlr>) {
+pub async fn run(core: Arc<Core>, SwitchInbox(mut rx): SwitchInbox) {
     let mut sw = Switch {
         core,
         pending: HashMap::new(),
         timers: DelayQueue::new(),
+        waiting: HashMap::new(),
     };
     loop {
         tokio::select! {
@@ -121,12 +155,20 @@ pub async fn run(core: Arc<Core>, SwitchInbox(mut rx): SwitchInbox, hlr: Arc<cra
                 Some(Cmd::Submit(m)) => sw.schedule(*m),
                 Some(Cmd::Cancel(t, answer)) => { let _ = answer.send(sw.cancel(t)); }
                 Some(Cmd::Replace(r, answer)) => { let _ = answer.send(sw.replace(r).await); }
+                Some(Cmd::Alert(msisdn)) => sw.alert(&msisdn),
+                Some(Cmd::Outcome(id, outcome)) => sw.on_outcome(&id, outcome),
                 None => return,
             },
-            Some(expired) = sw.timers.next(), if !sw.timers.is_empty() => match expired.into_inner() {
-                Timer::Attempt(id) => sw.attempt(&id, &hlr),
-                Timer::Complete(id) => sw.complete(&id),
-            },
+            Some(expired) = sw.timers.next(), if !sw.timers.is_empty() => {
+                let (Timer::Attempt(id) | Timer::Complete(id)) = expired.get_ref();
+                if let Some(p) = sw.pending.get_mut(id) {
+                    p.key = None;
+                }
+                match expired.into_inner() {
+                    Timer::Attempt(id) => sw.attempt(&id),
+                    Timer::Complete(id) => sw.complete(&id),
+                }
+            }
         }
     }
 }
@@ -139,55 +181,102 @@ impl Switch {
 
     fn schedule(&mut self, m: Message) {
         let delay = self.delay_until(m.deliver_at);
+        if m.attempts == 0 {
+            let detail = format!("from {} account {}", m.source.addr, m.account);
+            self.core.journal.record(&m.dest.addr, &m.id, "accepted", detail);
+        }
         let key = self.timers.insert(Timer::Attempt(m.id.clone()), delay);
-        if let Some((_, old)) = self.pending.insert(m.id.clone(), (m, key)) {
-            self.timers.try_remove(&old);
+        let id = m.id.clone();
+        let pending = Pending {
+            m,
+            key: Some(key),
+            in_flight: false,
+        };
+        if let Some(old) = self.pending.insert(id, pending) {
+            self.clear_timer(old.key);
         }
     }
 
-    fn attempt(&mut self, id: &str, hlr: &crate::hlr::Hlr) {
-        let Some((m, _)) = self.pending.get_mut(id) else {
+    fn clear_timer(&mut self, key: Option<Key>) {
+        if let Some(k) = key {
+            self.timers.try_remove(&k);
+        }
+    }
+
+    /// Set `id`'s timer to `timer` after `delay`, replacing any other.
+    fn set_timer(&mut self, id: &str, timer: Timer, delay: Duration) {
+        let key = self.timers.insert(timer, delay);
+        let old = match self.pending.get_mut(id) {
+            Some(p) => p.key.replace(key),
+            None => Some(key),
+        };
+        self.clear_timer(old);
+    }
+
+    fn attempt(&mut self, id: &str) {
+        let Some(p) = self.pending.get_mut(id) else {
             return;
         };
+        if p.in_flight {
+            return;
+        }
+        let m = &mut p.m;
         if self.core.clock.now_ms() >= m.expires_at {
-            return self.finish(id, MessageState::Expired, 0);
+            let error = m.error_code;
+            return self.finish(id, MessageState::Expired, error);
         }
         m.attempts += 1;
-        match hlr.lookup(&m.dest.addr) {
-            Profile::Unknown => {
+        if m.attempts == 1 && receipts::intermediate_due(m.registered_delivery) {
+            let m = m.clone();
+            self.emit_receipt(m, MessageState::Enroute, 0, None, None);
+        }
+        let Some(p) = self.pending.get(id) else {
+            return;
+        };
+        let route = self.core.hlr.route(&p.m.dest.addr);
+        match route {
+            Route::Unknown => {
+                self.hop(id, "hlr", "unknown subscriber".into());
                 self.finish(id, MessageState::Undeliverable, ERR_UNKNOWN_SUBSCRIBER)
             }
-            profile @ Profile::Auto { .. } => {
-                if m.attempts == 1 && receipts::intermediate_due(m.registered_delivery) {
-                    let m = m.clone();
-                    self.emit_receipt(m, MessageState::Enroute, 0, None, None);
-                }
-                let key = self
-                    .timers
-                    .insert(Timer::Complete(id.to_owned()), profile.delay());
-                if let Some(entry) = self.pending.get_mut(id) {
-                    entry.1 = key;
-                }
+            Route::Auto(delay) => {
+                self.hop(id, "hlr", format!("auto, acknowledged after {delay:?}"));
+                self.set_timer(id, Timer::Complete(id.to_owned()), delay);
             }
+            Route::Handset(reach) => self.attempt_handset(id, reach),
+        }
+    }
+
+    /// Record a hop of message `id` in the journal of its destination.
+    fn hop(&self, id: &str, event: &'static str, detail: String) {
+        if let Some(p) = self.pending.get(id) {
+            self.core.journal.record(&p.m.dest.addr, id, event, detail);
         }
     }
 
     fn complete(&mut self, id: &str) {
-        let Some((m, _)) = self.pending.get(id) else {
+        let Some(p) = self.pending.get(id) else {
             return;
         };
-        if self.core.clock.now_ms() >= m.expires_at {
-            return self.finish(id, MessageState::Expired, 0);
+        if self.core.clock.now_ms() >= p.m.expires_at {
+            return self.finish(id, MessageState::Expired, p.m.error_code);
         }
         self.finish(id, MessageState::Delivered, 0);
     }
 
     /// Move a message to a final state, apply receipt faults, persist and queue the receipt.
     fn finish(&mut self, id: &str, state: MessageState, error_code: u16) {
-        let Some((mut m, key)) = self.pending.remove(id) else {
+        let Some(Pending { mut m, key, .. }) = self.pending.remove(id) else {
             return;
         };
-        self.timers.try_remove(&key);
+        self.clear_timer(key);
+        self.unpark(&m.dest.addr, id);
+        self.core.journal.record(
+            &m.dest.addr,
+            id,
+            "final",
+            format!("{} err:{error_code:03}", state.receipt_word()),
+        );
         let fault = self.core.faults.on_receipt(&m.account, &m.dest.addr);
         let (state, error_code) = match fault.override_state {
             Some((s, e)) if m.state != MessageState::Deleted && state != MessageState::Deleted => {
@@ -281,8 +370,8 @@ impl Switch {
 
     fn cancel(&mut self, t: CancelTarget) -> Result<(), CommandStatus> {
         let ids: Vec<String> = match &t.message_id {
-            Some(id) => match self.pending.get(id) {
-                Some((m, _))
+            Some(id) => match self.pending.get(id).map(|p| &p.m) {
+                Some(m)
                     if m.account == t.account
                         && (t.source.is_empty() || t.source == m.source.addr) =>
                 {
@@ -293,13 +382,14 @@ impl Switch {
             None => self
                 .pending
                 .values()
-                .filter(|(m, _)| {
+                .map(|p| &p.m)
+                .filter(|m| {
                     m.account == t.account
                         && m.source.addr == t.source
                         && m.dest.addr == t.dest
                         && (t.service_type.is_empty() || t.service_type == m.service_type)
                 })
-                .map(|(m, _)| m.id.clone())
+                .map(|m| m.id.clone())
                 .collect(),
         };
         if ids.is_empty() {
@@ -312,7 +402,7 @@ impl Switch {
     }
 
     async fn replace(&mut self, r: Replacement) -> Result<(), CommandStatus> {
-        let Some((m, _)) = self.pending.get(&r.message_id) else {
+        let Some(m) = self.pending.get(&r.message_id).map(|p| &p.m) else {
             return Err(CommandStatus::EsmeRreplacefail);
         };
         if m.account != r.account || (!r.source.is_empty() && r.source != m.source.addr) {

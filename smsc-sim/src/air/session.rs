@@ -1,0 +1,289 @@
+//! One cell's connection: read frames, answer them, and run the switch's
+//! deliveries over it.
+//!
+//! The loop selects over the cell's frames, the switch's [`CellCmd`]s,
+//! answers produced by spawned MO tasks, and the earliest deadline (a
+//! delivery awaiting its ack, or the cell's silence limit). A delivery of
+//! several segments sends the next segment only after the previous one's
+//! RP-ACK, as an MSC does with TP-MMS. When the link ends every pending
+//! delivery resolves as [`AirOutcome::LinkDown`] and the cell's handsets are
+//! detached.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use futures::{SinkExt, StreamExt};
+use tokio::net::TcpStream;
+use tokio::sync::{mpsc, oneshot};
+use tokio::time::Instant;
+use tokio_util::codec::Framed;
+use tokio_util::sync::CancellationToken;
+use wire::air::{AirCodec, AirErrorCode, AirFrame, AirInbound, RpCause};
+use wire::msisdn::Msisdn;
+
+use super::{AirOutcome, CellCmd};
+use crate::core::{Core, Stats};
+use crate::hlr::{Attached, CellRef, Presence};
+
+struct Delivery {
+    msisdn: Msisdn,
+    /// Segments still to send, next first.
+    rest: std::vec::IntoIter<Vec<u8>>,
+    reply: oneshot::Sender<AirOutcome>,
+    deadline: Instant,
+}
+
+struct Cell {
+    core: Arc<Core>,
+    link: u64,
+    name: String,
+    peer: SocketAddr,
+    next_ref: u32,
+    deliveries: HashMap<u32, Delivery>,
+    last_read: Instant,
+    /// Frames from spawned tasks (MO answers) to write.
+    answers: mpsc::Sender<AirFrame>,
+}
+
+pub async fn serve(core: Arc<Core>, stream: TcpStream, peer: SocketAddr, token: CancellationToken) {
+    let air = core.air_settings.clone();
+    let mut io = Framed::new(stream, AirCodec::new(air.max_frame_len));
+    let (cmd_tx, mut cmds) = mpsc::channel(1024);
+    let (answers, mut answer_rx) = mpsc::channel(256);
+    let name = peer.to_string();
+    let link = core.cells.register(name.clone(), cmd_tx);
+    Stats::inc(&core.stats.cells_connected);
+    tracing::info!(%peer, link, "cell connected");
+    let mut cell = Cell {
+        core,
+        link,
+        name,
+        peer,
+        next_ref: 1,
+        deliveries: HashMap::new(),
+        last_read: Instant::now(),
+        answers,
+    };
+    let silence = air.heartbeat * 3;
+    loop {
+        let deadline = cell
+            .deliveries
+            .values()
+            .map(|d| d.deadline)
+            .min()
+            .unwrap_or(cell.last_read + silence)
+            .min(cell.last_read + silence);
+        let out: Vec<AirFrame> = tokio::select! {
+            _ = token.cancelled() => break,
+            item = io.next() => match item {
+                Some(Ok(inbound)) => {
+                    cell.last_read = Instant::now();
+                    cell.on_inbound(inbound)
+                }
+                Some(Err(e)) => {
+                    tracing::info!(peer = %cell.peer, error = %e, "air link read failed");
+                    break;
+                }
+                None => break,
+            },
+            Some(cmd) = cmds.recv() => cell.on_cmd(cmd),
+            Some(frame) = answer_rx.recv() => vec![frame],
+            _ = tokio::time::sleep_until(deadline) => {
+                if Instant::now() >= cell.last_read + silence {
+                    tracing::info!(peer = %cell.peer, "cell silent past three heartbeats; dropping it");
+                    break;
+                }
+                cell.on_timeouts()
+            }
+        };
+        if !out.is_empty() && write_all(&mut io, out).await.is_err() {
+            break;
+        }
+    }
+    cell.close();
+}
+
+async fn write_all(io: &mut Framed<TcpStream, AirCodec>, frames: Vec<AirFrame>) -> std::io::Result<()> {
+    for f in frames {
+        io.feed(f).await?;
+    }
+    SinkExt::<AirFrame>::flush(io).await
+}
+
+impl Cell {
+    fn cell_ref(&self) -> CellRef {
+        CellRef {
+            link: self.link,
+            name: self.name.clone(),
+        }
+    }
+
+    fn on_inbound(&mut self, inbound: AirInbound) -> Vec<AirFrame> {
+        match inbound {
+            AirInbound::Frame(f) => self.on_frame(f),
+            AirInbound::Malformed(e) => {
+                Stats::inc(&self.core.stats.air_malformed);
+                tracing::info!(peer = %self.peer, error = %e, "malformed air frame");
+                vec![e.to_error_frame()]
+            }
+        }
+    }
+
+    fn on_frame(&mut self, frame: AirFrame) -> Vec<AirFrame> {
+        let now = self.core.clock.now_ms();
+        match frame {
+            AirFrame::Hello { cell } => {
+                tracing::info!(peer = %self.peer, cell, "cell says hello");
+                self.name = cell.clone();
+                self.core.cells.rename(self.link, cell);
+                let secs = self.core.air_settings.heartbeat.as_secs();
+                vec![AirFrame::HelloAck {
+                    heartbeat_secs: u16::try_from(secs).unwrap_or(u16::MAX),
+                }]
+            }
+            AirFrame::Attach { msisdn, imsi, kind } => {
+                let hlr = &self.core.hlr;
+                match hlr.attach(msisdn.as_str(), imsi.as_str(), kind.as_str(), self.cell_ref(), now) {
+                    Attached::Accepted { swap } => {
+                        let detail = format!("{kind} via {}", self.name);
+                        self.core.journal.record(msisdn.as_str(), "", "attach", detail);
+                        if let Some(s) = swap {
+                            tracing::info!(msisdn = %msisdn, "SIM swap recorded");
+                            let detail = format!("IMSI {} -> {}", s.old_imsi, s.new_imsi);
+                            self.core.journal.record(msisdn.as_str(), "", "sim-swap", detail);
+                        }
+                        self.alert(&msisdn);
+                        vec![AirFrame::AttachAck { msisdn }]
+                    }
+                    Attached::UnknownSubscriber => vec![AirFrame::AttachReject {
+                        msisdn,
+                        cause: RpCause::UNKNOWN_SUBSCRIBER,
+                    }],
+                }
+            }
+            AirFrame::Detach { msisdn } => {
+                if self.core.hlr.detach(msisdn.as_str(), self.link, now) {
+                    self.core.journal.record(msisdn.as_str(), "", "detach", self.name.clone());
+                }
+                vec![]
+            }
+            AirFrame::MemoryAvailable { msisdn } => {
+                if self.core.hlr.set_presence(msisdn.as_str(), Presence::Attached) {
+                    self.core.journal.record(msisdn.as_str(), "", "memory-available", String::new());
+                    self.alert(&msisdn);
+                }
+                vec![]
+            }
+            AirFrame::DeliverAck { reference } => self.on_answer(reference, None),
+            AirFrame::DeliverError { reference, cause, .. } => self.on_answer(reference, Some(cause)),
+            AirFrame::Submit { reference, msisdn, tpdu } => {
+                let (core, answers) = (Arc::clone(&self.core), self.answers.clone());
+                tokio::spawn(async move {
+                    let answer = super::mo::submit(&core, reference, msisdn, &tpdu).await;
+                    let _ = answers.send(answer).await;
+                });
+                vec![]
+            }
+            AirFrame::Heartbeat { nonce } => vec![AirFrame::HeartbeatAck { nonce }],
+            AirFrame::HeartbeatAck { .. } => vec![],
+            AirFrame::Error { code, message } => {
+                tracing::warn!(peer = %self.peer, %code, message, "cell reported an error");
+                vec![]
+            }
+            other => vec![AirFrame::Error {
+                code: AirErrorCode::UNEXPECTED_FRAME,
+                message: format!("{} is not sent by a cell", other.name()),
+            }],
+        }
+    }
+
+    fn alert(&self, msisdn: &Msisdn) {
+        let switch = self.core.switch.clone();
+        let msisdn = msisdn.as_str().to_owned();
+        tokio::spawn(async move { switch.alert(msisdn).await });
+    }
+
+    fn next_reference(&mut self) -> u32 {
+        let r = self.next_ref;
+        self.next_ref = self.next_ref.wrapping_add(1).max(1);
+        r
+    }
+
+    fn on_cmd(&mut self, cmd: CellCmd) -> Vec<AirFrame> {
+        match cmd {
+            CellCmd::Deliver { msisdn, tpdus, reply } => {
+                let delivery = Delivery {
+                    msisdn,
+                    rest: tpdus.into_iter(),
+                    reply,
+                    deadline: Instant::now(),
+                };
+                self.send_next(delivery)
+            }
+            CellCmd::StatusReport { msisdn, tpdu } => vec![AirFrame::StatusReport { msisdn, tpdu }],
+        }
+    }
+
+    /// Send the next segment of `d`, or resolve it when none is left.
+    fn send_next(&mut self, mut d: Delivery) -> Vec<AirFrame> {
+        let Some(tpdu) = d.rest.next() else {
+            let _ = d.reply.send(AirOutcome::Delivered);
+            return vec![];
+        };
+        let reference = self.next_reference();
+        d.deadline = Instant::now() + self.core.air_settings.deliver_timeout;
+        let frame = AirFrame::Deliver {
+            reference,
+            msisdn: d.msisdn.clone(),
+            tpdu,
+        };
+        self.deliveries.insert(reference, d);
+        vec![frame]
+    }
+
+    fn on_answer(&mut self, reference: u32, refused: Option<RpCause>) -> Vec<AirFrame> {
+        let Some(d) = self.deliveries.remove(&reference) else {
+            return vec![AirFrame::Error {
+                code: AirErrorCode::UNEXPECTED_FRAME,
+                message: format!("no delivery with reference {reference} is pending"),
+            }];
+        };
+        match refused {
+            None => self.send_next(d),
+            Some(cause) => {
+                let _ = d.reply.send(AirOutcome::Refused(cause));
+                vec![]
+            }
+        }
+    }
+
+    fn on_timeouts(&mut self) -> Vec<AirFrame> {
+        let now = Instant::now();
+        let late: Vec<u32> = self
+            .deliveries
+            .iter()
+            .filter(|(_, d)| d.deadline <= now)
+            .map(|(r, _)| *r)
+            .collect();
+        for r in late {
+            if let Some(d) = self.deliveries.remove(&r) {
+                tracing::info!(peer = %self.peer, msisdn = %d.msisdn, "no deliver-ack in time");
+                let _ = d.reply.send(AirOutcome::Timeout);
+            }
+        }
+        vec![]
+    }
+
+    fn close(self) {
+        for (_, d) in self.deliveries {
+            let _ = d.reply.send(AirOutcome::LinkDown);
+        }
+        self.core.cells.unregister(self.link);
+        let gone = self.core.hlr.detach_cell(self.link, self.core.clock.now_ms());
+        for msisdn in &gone {
+            self.core.journal.record(msisdn, "", "detach", format!("{} link lost", self.name));
+        }
+        tracing::info!(peer = %self.peer, cell = self.name, detached = gone.len(), "cell disconnected");
+    }
+}
