@@ -180,6 +180,7 @@ impl Session {
             return Ok(());
         };
         let (account, format) = self.account_id();
+        let replace = sub.replace_if_present == 1;
         let msg = match sub.into_message(String::new(), &account, &self.limits()) {
             Ok(m) => m,
             Err(status) => {
@@ -189,7 +190,7 @@ impl Session {
         };
         let core = Arc::clone(&self.core);
         self.inflight.push(Box::pin(async move {
-            let out = match store_and_route(&core, vec![msg], format).await {
+            let out = match store_and_route(&core, vec![msg], format, replace).await {
                 Ok(ids) => resp(&ids[0], seq),
                 Err(status) => error_resp(id, status, seq),
             };
@@ -257,6 +258,7 @@ impl Session {
             short_message: sm.short_message().as_ref().to_vec(),
             tlvs: sm.tlvs().to_vec(),
         };
+        let replace = base.replace_if_present == 1;
         let mut messages = Vec::new();
         let mut unsuccess = Vec::new();
         for d in dests {
@@ -301,7 +303,7 @@ impl Session {
         }
         let core = Arc::clone(&self.core);
         self.inflight.push(Box::pin(async move {
-            let out = match store_and_route(&core, messages, format).await {
+            let out = match store_and_route(&core, messages, format, replace).await {
                 Ok(ids) => {
                     let pdu = SubmitMultiResp::new(message_id(&ids[0]), unsuccess, Vec::new());
                     Command::new(CommandStatus::EsmeRok, seq, Pdu::SubmitMultiResp(pdu)).into()
@@ -331,10 +333,13 @@ fn is_message_wide(status: CommandStatus) -> bool {
 }
 
 /// Give ids, make durable, hand to the switch. Errors are opaque to the ESME.
+/// `replace`: replace_if_present_flag = 1, the switch drops pending messages
+/// with the same source, destination and service_type.
 async fn store_and_route(
     core: &Core,
     mut messages: Vec<Message>,
     format: crate::accounts::IdFormat,
+    replace: bool,
 ) -> Result<Vec<String>, CommandStatus> {
     for m in &mut messages {
         m.id = core.ids.next(&core.store, format).await.map_err(|e| {
@@ -349,7 +354,11 @@ async fn store_and_route(
     let ids = messages.iter().map(|m| m.id.clone()).collect();
     for m in messages {
         Stats::inc(&core.stats.submitted);
-        core.switch.submit(m).await;
+        if replace {
+            core.switch.submit_replacing(m).await;
+        } else {
+            core.switch.submit(m).await;
+        }
     }
     Ok(ids)
 }

@@ -59,6 +59,9 @@ type Answer = oneshot::Sender<Result<(), CommandStatus>>;
 
 enum Cmd {
     Submit(Box<Message>),
+    /// replace_if_present_flag = 1: replaces pending messages from the same
+    /// account with the same source, destination and service_type.
+    SubmitReplacing(Box<Message>),
     Cancel(CancelTarget, Answer),
     Replace(Replacement, Answer),
     /// The network learned that this number is reachable again.
@@ -98,6 +101,10 @@ impl SwitchHandle {
             .await
             .map_err(|_| CommandStatus::EsmeRsyserr)?;
         rx.await.unwrap_or(Err(CommandStatus::EsmeRsyserr))
+    }
+
+    pub async fn submit_replacing(&self, m: Message) {
+        let _ = self.tx.send(Cmd::SubmitReplacing(Box::new(m))).await;
     }
 
     /// The handset `msisdn` attached or has memory again: retry now.
@@ -153,6 +160,10 @@ pub async fn run(core: Arc<Core>, SwitchInbox(mut rx): SwitchInbox) {
         tokio::select! {
             cmd = rx.recv() => match cmd {
                 Some(Cmd::Submit(m)) => sw.schedule(*m),
+                Some(Cmd::SubmitReplacing(m)) => {
+                    sw.replace_present(&m);
+                    sw.schedule(*m);
+                }
                 Some(Cmd::Cancel(t, answer)) => { let _ = answer.send(sw.cancel(t)); }
                 Some(Cmd::Replace(r, answer)) => { let _ = answer.send(sw.replace(r).await); }
                 Some(Cmd::Alert(msisdn)) => sw.alert(&msisdn),
@@ -368,6 +379,31 @@ impl Switch {
         });
     }
 
+    /// SMPP 3.4 §5.2.18: a pending message with the same source address,
+    /// destination address and service_type is replaced by `new`. The old
+    /// one ends DELETED (its receipt, if asked for, says so); one being sent
+    /// over the air at this moment can no longer be replaced.
+    fn replace_present(&mut self, new: &Message) {
+        let old: Vec<String> = self
+            .pending
+            .values()
+            .filter(|p| {
+                let m = &p.m;
+                !p.in_flight
+                    && m.id != new.id
+                    && m.account == new.account
+                    && m.source.addr == new.source.addr
+                    && m.dest.addr == new.dest.addr
+                    && m.service_type == new.service_type
+            })
+            .map(|p| p.m.id.clone())
+            .collect();
+        for id in old {
+            self.hop(&id, "replaced", format!("by {}", new.id));
+            self.finish(&id, MessageState::Deleted, 0);
+        }
+    }
+
     fn cancel(&mut self, t: CancelTarget) -> Result<(), CommandStatus> {
         let ids: Vec<String> = match &t.message_id {
             Some(id) => match self.pending.get(id).map(|p| &p.m) {
@@ -402,7 +438,12 @@ impl Switch {
     }
 
     async fn replace(&mut self, r: Replacement) -> Result<(), CommandStatus> {
-        let Some(m) = self.pending.get(&r.message_id).map(|p| &p.m) else {
+        let Some(m) = self
+            .pending
+            .get(&r.message_id)
+            .filter(|p| !p.in_flight)
+            .map(|p| &p.m)
+        else {
             return Err(CommandStatus::EsmeRreplacefail);
         };
         if m.account != r.account || (!r.source.is_empty() && r.source != m.source.addr) {

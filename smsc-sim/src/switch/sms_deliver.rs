@@ -173,3 +173,7 @@ pub fn sms_delivers(m: &Message) -> Result<Vec<Vec<u8>>, ConvertError> {
         })
         .collect()
 }
+
+#[cfg(test)]
+#[path = "sms_deliver_tests.rs"]
+mod tests;

@@ -2,6 +2,8 @@
 //! on the exact-framing codec, so tests can send valid and malformed PDUs.
 #![allow(dead_code)]
 
+pub mod http;
+
 use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;

@@ -1,0 +1,468 @@
+//! The switch over a real air link on loopback, with a scripted cell in place
+//! of handset-sim: SMS-DELIVER TPDUs reach the attached terminal and its ack
+//! becomes a DELIVRD receipt; absent and full terminals are stored and
+//! retried when they come back; validity expiry; mobile-originated SMS to an
+//! ESME with a status report back; SIM swap checks; a bad frame and a cell
+//! that goes away.
+
+mod common;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use common::http::*;
+use common::*;
+use futures::{SinkExt, StreamExt};
+use serde_json::Value;
+use tokio::net::TcpStream;
+use tokio_util::codec::Framed;
+use wire::air::{AirCodec, AirFrame, AirInbound, RpCause, TerminalKind};
+use wire::msisdn::Msisdn;
+use wire::smpp::rusmpp::tlvs::MessageSubmissionRequestTlvValue;
+use wire::smpp::rusmpp::types::{AnyOctetString, OctetString};
+use wire::smpp::rusmpp::values::{DataCoding, MessagePayload};
+use wire::smpp::rusmpp::{Command, Pdu};
+use wire::tpdu::{
+    Alphabet, DataCodingScheme, MtTpdu, SmsDeliver, SmsSubmit, TpAddress, UserData, decode_mt,
+};
+
+const ALICE: &str = "447700900101";
+const ALICE_IMSI: &str = "234150000000101";
+
+/// Alice is a provisioned handset; "shortcd" receives MO for 12345.
+const HANDSETS: &str = r#"
+[delivery]
+retry_schedule_s = [1]
+[[hlr.subscribers]]
+number = "+447700900101"
+profile = "handset"
+imsi = "234150000000101"
+kind = "phone"
+[[accounts]]
+system_id = "shortcd"
+password = "sc-pw"
+address_range = "12345"
+"#;
+
+struct Cell {
+    io: Framed<TcpStream, AirCodec>,
+}
+
+impl Cell {
+    async fn connect(air: SocketAddr) -> Cell {
+        let s = TcpStream::connect(air).await.expect("connect to the air link");
+        let mut cell = Cell {
+            io: Framed::new(s, AirCodec::default()),
+        };
+        cell.send(AirFrame::Hello {
+            cell: "test-cell".into(),
+        })
+        .await;
+        assert!(matches!(cell.recv().await, AirFrame::HelloAck { .. }));
+        cell
+    }
+
+    async fn send(&mut self, f: AirFrame) {
+        self.io.send(f).await.expect("send air frame");
+    }
+
+    async fn recv(&mut self) -> AirFrame {
+        let item = tokio::time::timeout(Duration::from_secs(10), self.io.next())
+            .await
+            .expect("an air frame within 10 s")
+            .expect("link open")
+            .expect("framing ok");
+        match item {
+            AirInbound::Frame(f) => f,
+            AirInbound::Malformed(e) => panic!("malformed frame from the switch: {e}"),
+        }
+    }
+
+    async fn attach(&mut self, msisdn: &str, imsi: &str) {
+        self.send(AirFrame::Attach {
+            msisdn: msisdn.parse().expect("msisdn"),
+            imsi: imsi.parse().expect("imsi"),
+            kind: TerminalKind::Phone,
+        })
+        .await;
+        match self.recv().await {
+            AirFrame::AttachAck { msisdn: m } => assert_eq!(m.as_str(), msisdn),
+            other => panic!("expected AttachAck, got {other:?}"),
+        }
+    }
+
+    /// The next Deliver: (reference, msisdn, decoded SMS-DELIVER).
+    async fn deliver(&mut self) -> (u32, Msisdn, SmsDeliver) {
+        match self.recv().await {
+            AirFrame::Deliver {
+                reference,
+                msisdn,
+                tpdu,
+            } => match decode_mt(&tpdu).expect("a valid TPDU") {
+                MtTpdu::Deliver(d) => (reference, msisdn, d),
+                other => panic!("expected SMS-DELIVER, got {other:?}"),
+            },
+            other => panic!("expected Deliver, got {other:?}"),
+        }
+    }
+}
+
+fn text(d: &SmsDeliver) -> String {
+    d.user_data.as_text().expect("text user data").to_owned()
+}
+
+fn receipt_stat_err(c: &Command) -> (String, String) {
+    let Some(Pdu::DeliverSm(d)) = c.pdu() else {
+        panic!("expected deliver_sm, got {c:?}")
+    };
+    let text = std::str::from_utf8(d.short_message().as_ref()).expect("ASCII receipt");
+    let r = wire::receipt::Receipt::parse(text).expect("receipt parses");
+    (r.stat, r.err.unwrap_or_default())
+}
+
+async fn handset(server: &Server, msisdn: &str) -> Value {
+    let r = get(server.http, &format!("/api/handsets/{msisdn}")).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.json()
+}
+
+#[tokio::test]
+async fn attached_handset_gets_the_text_and_the_esme_gets_delivrd() {
+    let server = Server::start(HANDSETS, None).await;
+    let mut cell = Cell::connect(server.air).await;
+    cell.attach(ALICE, ALICE_IMSI).await;
+    assert_eq!(handset(&server, ALICE).await["state"], "attached");
+
+    let mut esme = Peer::bound(server.smpp, "gateway", "gw-pw").await;
+    let resp = esme.request(submit(ALICE, "Your code is 482913 for 12.50 EUR", 1)).await;
+    let id = message_id(&resp);
+    let (reference, msisdn, d) = cell.deliver().await;
+    assert_eq!(msisdn.as_str(), ALICE);
+    assert_eq!(text(&d), "Your code is 482913 for 12.50 EUR");
+    assert_eq!(d.originating_address, TpAddress::alphanumeric("MyBank"));
+    assert_eq!(d.dcs.alphabet(), Alphabet::Gsm7);
+    assert!(d.status_report_indication, "registered_delivery asked for a receipt");
+    cell.send(AirFrame::DeliverAck { reference }).await;
+    assert_eq!(receipt_stat_err(&esme.next_deliver().await).0, "DELIVRD");
+
+    let hops = get(server.http, &format!("/api/numbers/{ALICE}/history")).await.json();
+    let events: Vec<&str> = hops["hops"]
+        .as_array()
+        .expect("hops")
+        .iter()
+        .filter(|h| h["message_id"] == id.as_str())
+        .map(|h| h["event"].as_str().expect("event"))
+        .collect();
+    assert_eq!(events, ["accepted", "deliver", "deliver-ack", "final"]);
+    // Closing first spares the shutdown's unbind drain wait.
+    drop(esme);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn long_ucs2_text_goes_as_three_segments_with_one_receipt() {
+    let server = Server::start(HANDSETS, None).await;
+    let mut cell = Cell::connect(server.air).await;
+    cell.attach(ALICE, ALICE_IMSI).await;
+    let mut esme = Peer::bound(server.smpp, "gateway", "gw-pw").await;
+    let chinese = "您的验证码是 482913，金额 12.50 元，商户：示例商店。请勿将验证码告诉他人。".repeat(4);
+    let units: Vec<u8> = chinese.encode_utf16().flat_map(u16::to_be_bytes).collect();
+    let mut sm = submit(ALICE, "", 1);
+    sm.data_coding = DataCoding::from(0x08);
+    sm.set_short_message(OctetString::empty());
+    sm.push_tlv(MessageSubmissionRequestTlvValue::MessagePayload(MessagePayload::new(
+        AnyOctetString::from_slice(&units),
+    )));
+    let resp = esme.request(sm).await;
+    assert_eq!(resp.status(), wire::smpp::rusmpp::CommandStatus::EsmeRok);
+    let mut got = String::new();
+    let mut parts = 0;
+    loop {
+        let (reference, _, d) = cell.deliver().await;
+        assert_eq!(d.dcs.alphabet(), Alphabet::Ucs2);
+        let concat = d.user_data.header.as_ref().and_then(|h| h.concatenation()).expect("concatenated");
+        parts += 1;
+        assert_eq!(usize::from(concat.seq), parts);
+        got.push_str(&text(&d));
+        cell.send(AirFrame::DeliverAck { reference }).await;
+        if usize::from(concat.total) == parts {
+            assert!(!d.more_messages_to_send);
+            break;
+        }
+        assert!(d.more_messages_to_send);
+    }
+    assert_eq!(parts, 3);
+    assert_eq!(got, chinese);
+    assert_eq!(receipt_stat_err(&esme.next_deliver().await).0, "DELIVRD");
+    // Closing first spares the shutdown's unbind drain wait.
+    drop(esme);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn absent_then_attached_delivers_and_full_inbox_waits_for_memory() {
+    let server = Server::start(HANDSETS, None).await;
+    let mut esme = Peer::bound(server.smpp, "gateway", "gw-pw").await;
+    // Alice is provisioned but no cell carries her: stored.
+    esme.request(submit(ALICE, "stored while off", 1)).await;
+    assert_eq!(handset(&server, ALICE).await["state"], "detached");
+    let mut cell = Cell::connect(server.air).await;
+    cell.attach(ALICE, ALICE_IMSI).await;
+    // The attach is an alert: delivered at once, not at the next retry.
+    let (reference, _, d) = cell.deliver().await;
+    assert_eq!(text(&d), "stored while off");
+    // Memory full: refused with RP-cause 22, the network remembers it.
+    cell.send(AirFrame::DeliverError {
+        reference,
+        cause: RpCause::MEMORY_CAPACITY_EXCEEDED,
+        tpdu: vec![],
+    })
+    .await;
+    tokio::time::timeout(Duration::from_secs(5), async {
+        while handset(&server, ALICE).await["state"] != "memory_full" {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await
+    .expect("memory_full recorded");
+    cell.send(AirFrame::MemoryAvailable {
+        msisdn: ALICE.parse().expect("msisdn"),
+    })
+    .await;
+    let (reference, _, d) = cell.deliver().await;
+    assert_eq!(text(&d), "stored while off");
+    cell.send(AirFrame::DeliverAck { reference }).await;
+    assert_eq!(receipt_stat_err(&esme.next_deliver().await).0, "DELIVRD");
+    // Closing first spares the shutdown's unbind drain wait.
+    drop(esme);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn absent_past_validity_expires_with_absent_subscriber_error() {
+    let extra = format!("{HANDSETS}\n");
+    let server = Server::start(&extra.replace("[delivery]\n", "[delivery]\ndefault_validity_s = 1\n"), None).await;
+    let mut esme = Peer::bound(server.smpp, "gateway", "gw-pw").await;
+    esme.request(submit(ALICE, "nobody home", 1)).await;
+    let (stat, err) = receipt_stat_err(&esme.next_deliver().await);
+    assert_eq!((stat.as_str(), err.as_str()), ("EXPIRED", "006"));
+    // Closing first spares the shutdown's unbind drain wait.
+    drop(esme);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn mo_from_the_handset_reaches_the_esme_and_the_status_report_comes_back() {
+    let server = Server::start(HANDSETS, None).await;
+    let mut esme = Peer::bound(server.smpp, "shortcd", "sc-pw").await;
+    let mut cell = Cell::connect(server.air).await;
+    cell.attach(ALICE, ALICE_IMSI).await;
+    let sms = SmsSubmit {
+        reject_duplicates: false,
+        reply_path: false,
+        status_report_request: true,
+        message_reference: 42,
+        destination_address: TpAddress::national("12345"),
+        protocol_identifier: 0,
+        dcs: DataCodingScheme::new(Alphabet::Gsm7, None),
+        validity_period: None,
+        user_data: UserData::text("YES 4821"),
+    };
+    cell.send(AirFrame::Submit {
+        reference: 7,
+        msisdn: ALICE.parse().expect("msisdn"),
+        tpdu: sms.encode().expect("encodes"),
+    })
+    .await;
+    assert_eq!(cell.recv().await, AirFrame::SubmitAck { reference: 7 });
+    let c = esme.next_deliver().await;
+    let Some(Pdu::DeliverSm(d)) = c.pdu() else {
+        panic!("expected deliver_sm")
+    };
+    assert_eq!(d.source_addr.as_str(), ALICE);
+    assert_eq!(d.destination_addr.as_str(), "12345");
+    assert_eq!(d.short_message().as_ref(), b"YES 4821");
+    match cell.recv().await {
+        AirFrame::StatusReport { msisdn, tpdu } => {
+            assert_eq!(msisdn.as_str(), ALICE);
+            let MtTpdu::StatusReport(r) = decode_mt(&tpdu).expect("valid") else {
+                panic!("expected SMS-STATUS-REPORT")
+            };
+            assert_eq!(r.message_reference, 42);
+            assert!(r.status.is_success());
+        }
+        other => panic!("expected StatusReport, got {other:?}"),
+    }
+    // Nobody serves 99999: refused with "unassigned number".
+    let mut bad = sms.clone();
+    bad.destination_address = TpAddress::national("99999");
+    cell.send(AirFrame::Submit {
+        reference: 8,
+        msisdn: ALICE.parse().expect("msisdn"),
+        tpdu: bad.encode().expect("encodes"),
+    })
+    .await;
+    assert_eq!(
+        cell.recv().await,
+        AirFrame::SubmitError {
+            reference: 8,
+            cause: RpCause::UNASSIGNED_NUMBER
+        }
+    );
+    // Closing first spares the shutdown's unbind drain wait.
+    drop(esme);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn sim_swap_is_recorded_and_reported_camara_style() {
+    let server = Server::start(HANDSETS, None).await;
+    let mut cell = Cell::connect(server.air).await;
+    cell.attach(ALICE, ALICE_IMSI).await;
+    let check = r#"{"phoneNumber":"+447700900101","maxAge":24}"#;
+    let r = http(server.http, "POST", "/sim-swap/v1/check", Some(check)).await;
+    assert_eq!(r.json()["swapped"], false, "the provisioned SIM is no swap");
+    cell.attach(ALICE, "234159999999999").await;
+    let r = http(server.http, "POST", "/sim-swap/v1/check", Some(check)).await;
+    assert_eq!(r.json()["swapped"], true);
+    let r = http(
+        server.http,
+        "POST",
+        "/sim-swap/v1/retrieve-date",
+        Some(r#"{"phoneNumber":"+447700900101"}"#),
+    )
+    .await;
+    assert!(r.json()["latestSimChange"].as_str().is_some_and(|d| d.contains('T')));
+    let r = http(server.http, "POST", "/sim-swap/v1/check", Some(r#"{"phoneNumber":"447700900101"}"#)).await;
+    assert!(r.error(400).contains("E.164"));
+    let r = http(server.http, "POST", "/sim-swap/v1/check", Some(r#"{"phoneNumber":"+447700900999"}"#)).await;
+    assert_eq!(r.status, 404);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_bad_frame_gets_an_error_and_a_lost_cell_detaches_its_handsets() {
+    let server = Server::start(HANDSETS, None).await;
+    let mut cell = Cell::connect(server.air).await;
+    cell.attach(ALICE, ALICE_IMSI).await;
+    // Unknown frame type 0x66, then a heartbeat: the link goes on.
+    cell.io
+        .get_mut()
+        .try_write(&[0, 0, 0, 2, 1, 0x66])
+        .expect("raw write");
+    match cell.recv().await {
+        AirFrame::Error { .. } => {}
+        other => panic!("expected Error, got {other:?}"),
+    }
+    cell.send(AirFrame::Heartbeat { nonce: 9 }).await;
+    assert_eq!(cell.recv().await, AirFrame::HeartbeatAck { nonce: 9 });
+    // A frame only the switch sends is refused too.
+    cell.send(AirFrame::SubmitAck { reference: 1 }).await;
+    assert!(matches!(cell.recv().await, AirFrame::Error { .. }));
+    drop(cell);
+    tokio::time::timeout(Duration::from_secs(5), async {
+        while handset(&server, ALICE).await["state"] != "detached" {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await
+    .expect("detached once the cell is gone");
+    // A new cell re-attaches; an unprovisioned number is auto-provisioned.
+    let mut cell = Cell::connect(server.air).await;
+    cell.attach(ALICE, ALICE_IMSI).await;
+    cell.attach("447700900555", "234150000000555").await;
+    assert_eq!(handset(&server, "447700900555").await["state"], "attached");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn an_acknowledged_mo_survives_a_restart_while_no_receiver_is_bound() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let server = Server::start(HANDSETS, Some(dir.path())).await;
+    let mut cell = Cell::connect(server.air).await;
+    cell.attach(ALICE, ALICE_IMSI).await;
+    let sms = SmsSubmit {
+        reject_duplicates: false,
+        reply_path: false,
+        status_report_request: false,
+        message_reference: 1,
+        destination_address: TpAddress::national("12345"),
+        protocol_identifier: 0,
+        dcs: DataCodingScheme::new(Alphabet::Ucs2, None),
+        validity_period: None,
+        user_data: UserData::text("确认 4821"),
+    };
+    cell.send(AirFrame::Submit {
+        reference: 1,
+        msisdn: ALICE.parse().expect("msisdn"),
+        tpdu: sms.encode().expect("encodes"),
+    })
+    .await;
+    assert_eq!(cell.recv().await, AirFrame::SubmitAck { reference: 1 });
+    drop(cell);
+    server.stop().await;
+
+    let server = Server::start(HANDSETS, Some(dir.path())).await;
+    let mut esme = Peer::bound(server.smpp, "shortcd", "sc-pw").await;
+    let c = esme.next_deliver().await;
+    let Some(Pdu::DeliverSm(d)) = c.pdu() else {
+        panic!("expected deliver_sm")
+    };
+    assert_eq!(u8::from(d.data_coding), 0x08);
+    let text = wire::text::decode(0x08, d.short_message().as_ref()).expect("UCS-2");
+    assert_eq!(text, "确认 4821");
+    drop(esme);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_barred_subscriber_gets_nothing_and_an_undeliv_receipt() {
+    let server = Server::start(HANDSETS, None).await;
+    let mut cell = Cell::connect(server.air).await;
+    cell.attach(ALICE, ALICE_IMSI).await;
+    let path = format!("/api/handsets/{ALICE}");
+    let r = http(server.http, "PATCH", &path, Some(r#"{"barred":true}"#)).await;
+    assert_eq!(r.json()["state"], "barred");
+    let r = http(server.http, "PATCH", &path, Some(r#"{"barred":"yes"}"#)).await;
+    assert!(r.error(400).contains("invalid JSON"));
+    let mut esme = Peer::bound(server.smpp, "gateway", "gw-pw").await;
+    esme.request(submit(ALICE, "should not arrive", 1)).await;
+    let (stat, err) = receipt_stat_err(&esme.next_deliver().await);
+    assert_eq!((stat.as_str(), err.as_str()), ("UNDELIV", "013"));
+    // Nothing reached the cell: the next frame is the answer to a heartbeat.
+    cell.send(AirFrame::Heartbeat { nonce: 1 }).await;
+    assert_eq!(cell.recv().await, AirFrame::HeartbeatAck { nonce: 1 });
+    drop(esme);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn replace_if_present_replaces_the_stored_message() {
+    let server = Server::start(HANDSETS, None).await;
+    let mut esme = Peer::bound(server.smpp, "gateway", "gw-pw").await;
+    let first = message_id(&esme.request(submit(ALICE, "code 111111", 1)).await);
+    let mut sm = submit(ALICE, "code 222222", 1);
+    sm.replace_if_present_flag = wire::smpp::rusmpp::values::ReplaceIfPresentFlag::Replace;
+    let second = message_id(&esme.request(sm).await);
+    let c = esme.next_deliver().await;
+    let Some(Pdu::DeliverSm(d)) = c.pdu() else {
+        panic!("expected a receipt")
+    };
+    let body = std::str::from_utf8(d.short_message().as_ref()).expect("ASCII");
+    let r = wire::receipt::Receipt::parse(body).expect("receipt");
+    assert_eq!((r.id.as_str(), r.stat.as_str()), (first.as_str(), "DELETED"));
+    let mut cell = Cell::connect(server.air).await;
+    cell.attach(ALICE, ALICE_IMSI).await;
+    let (reference, _, d) = cell.deliver().await;
+    assert_eq!(text(&d), "code 222222");
+    cell.send(AirFrame::DeliverAck { reference }).await;
+    let c = esme.next_deliver().await;
+    let Some(Pdu::DeliverSm(d)) = c.pdu() else {
+        panic!("expected a receipt")
+    };
+    let body = std::str::from_utf8(d.short_message().as_ref()).expect("ASCII");
+    let r = wire::receipt::Receipt::parse(body).expect("receipt");
+    assert_eq!((r.id.as_str(), r.stat.as_str()), (second.as_str(), "DELIVRD"));
+    drop(esme);
+    server.stop().await;
+}
