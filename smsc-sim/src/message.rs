@@ -129,6 +129,10 @@ pub struct Message {
     /// Who sent it: an ESME (mobile-terminated) or a handset (mobile-originated).
     #[serde(default)]
     pub origin: Origin,
+    /// The ESME asked for an alert_notification when the subscriber becomes
+    /// reachable after a failed attempt (set_dpf TLV of data_sm).
+    #[serde(default)]
+    pub set_dpf: bool,
 }
 
 /// Where a message came from, which decides where it goes: an ESME's
@@ -156,9 +160,10 @@ impl Origin {
         match self {
             Origin::Esme => (0, None),
             Origin::AdminMo => (1, None),
-            Origin::HandsetMo { tp_mr, status_report } => {
-                (2, Some(u16::from(tp_mr) | (u16::from(status_report) << 8)))
-            }
+            Origin::HandsetMo {
+                tp_mr,
+                status_report,
+            } => (2, Some(u16::from(tp_mr) | (u16::from(status_report) << 8))),
         }
     }
 

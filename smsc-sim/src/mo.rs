@@ -102,6 +102,7 @@ pub async fn accept(core: &Arc<Core>, mo: MoSubmission) -> Result<(String, Strin
         error_code: 0,
         attempts: 0,
         origin: mo.origin,
+        set_dpf: false,
     };
     let pdu = Box::new(deliver_sm(&message)?);
     core.store.insert(vec![message.clone()]).await?;
@@ -152,7 +153,11 @@ pub fn requeue(core: &Core, unfinished: &[Message]) -> usize {
     let mut n = 0;
     for m in unfinished.iter().filter(|m| m.origin.is_mo()) {
         let Some(account) = core.accounts.get(&m.account) else {
-            tracing::warn!(id = m.id, account = m.account, "MO for an account no longer configured");
+            tracing::warn!(
+                id = m.id,
+                account = m.account,
+                "MO for an account no longer configured"
+            );
             continue;
         };
         match deliver_sm(m) {

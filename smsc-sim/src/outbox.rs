@@ -10,7 +10,7 @@ use std::collections::VecDeque;
 use std::sync::Mutex;
 
 use tokio::sync::Notify;
-use wire::smpp::rusmpp::pdus::DeliverSm;
+use wire::smpp::rusmpp::pdus::{AlertNotification, DeliverSm};
 
 /// What a queued deliver_sm is, so its deliver_sm_resp can be recorded.
 #[derive(Debug, Clone)]
@@ -31,6 +31,9 @@ pub struct Outgoing {
 #[derive(Debug, Default)]
 pub struct Outbox {
     queue: Mutex<VecDeque<Outgoing>>,
+    /// alert_notification PDUs: no response, no window, not durable (the
+    /// delivery pending flag they answer lives in the switch's memory).
+    alerts: Mutex<VecDeque<AlertNotification>>,
     notify: Notify,
 }
 
@@ -54,6 +57,21 @@ impl Outbox {
         }
         drop(q);
         self.notify.notify_waiters();
+    }
+
+    pub fn push_alert(&self, alert: AlertNotification) {
+        self.alerts
+            .lock()
+            .expect("outbox lock poisoned")
+            .push_back(alert);
+        self.notify.notify_waiters();
+    }
+
+    pub fn pop_alert(&self) -> Option<AlertNotification> {
+        self.alerts
+            .lock()
+            .expect("outbox lock poisoned")
+            .pop_front()
     }
 
     pub fn pop(&self) -> Option<Outgoing> {

@@ -120,6 +120,7 @@ mod tests {
             error_code: 0,
             attempts: 1,
             origin: Default::default(),
+            set_dpf: false,
         }
     }
 

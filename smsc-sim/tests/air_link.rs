@@ -50,7 +50,9 @@ struct Cell {
 
 impl Cell {
     async fn connect(air: SocketAddr) -> Cell {
-        let s = TcpStream::connect(air).await.expect("connect to the air link");
+        let s = TcpStream::connect(air)
+            .await
+            .expect("connect to the air link");
         let mut cell = Cell {
             io: Framed::new(s, AirCodec::default()),
         };
@@ -126,6 +128,25 @@ async fn handset(server: &Server, msisdn: &str) -> Value {
     r.json()
 }
 
+/// Wait until the number's history shows `event`.
+async fn wait_for_hop(server: &Server, number: &str, event: &str) {
+    let path = format!("/api/numbers/{number}/history");
+    tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            let h = get(server.http, &path).await.json();
+            if h["hops"]
+                .as_array()
+                .is_some_and(|a| a.iter().any(|x| x["event"] == event))
+            {
+                return;
+            }
+            tokio::task::yield_now().await;
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("no {event} hop for {number} within 10 s"));
+}
+
 #[tokio::test]
 async fn attached_handset_gets_the_text_and_the_esme_gets_delivrd() {
     let server = Server::start(HANDSETS, None).await;
@@ -134,18 +155,25 @@ async fn attached_handset_gets_the_text_and_the_esme_gets_delivrd() {
     assert_eq!(handset(&server, ALICE).await["state"], "attached");
 
     let mut esme = Peer::bound(server.smpp, "gateway", "gw-pw").await;
-    let resp = esme.request(submit(ALICE, "Your code is 482913 for 12.50 EUR", 1)).await;
+    let resp = esme
+        .request(submit(ALICE, "Your code is 482913 for 12.50 EUR", 1))
+        .await;
     let id = message_id(&resp);
     let (reference, msisdn, d) = cell.deliver().await;
     assert_eq!(msisdn.as_str(), ALICE);
     assert_eq!(text(&d), "Your code is 482913 for 12.50 EUR");
     assert_eq!(d.originating_address, TpAddress::alphanumeric("MyBank"));
     assert_eq!(d.dcs.alphabet(), Alphabet::Gsm7);
-    assert!(d.status_report_indication, "registered_delivery asked for a receipt");
+    assert!(
+        d.status_report_indication,
+        "registered_delivery asked for a receipt"
+    );
     cell.send(AirFrame::DeliverAck { reference }).await;
     assert_eq!(receipt_stat_err(&esme.next_deliver().await).0, "DELIVRD");
 
-    let hops = get(server.http, &format!("/api/numbers/{ALICE}/history")).await.json();
+    let hops = get(server.http, &format!("/api/numbers/{ALICE}/history"))
+        .await
+        .json();
     let events: Vec<&str> = hops["hops"]
         .as_array()
         .expect("hops")
@@ -165,14 +193,15 @@ async fn long_ucs2_text_goes_as_three_segments_with_one_receipt() {
     let mut cell = Cell::connect(server.air).await;
     cell.attach(ALICE, ALICE_IMSI).await;
     let mut esme = Peer::bound(server.smpp, "gateway", "gw-pw").await;
-    let chinese = "您的验证码是 482913，金额 12.50 元，商户：示例商店。请勿将验证码告诉他人。".repeat(4);
+    let chinese =
+        "您的验证码是 482913，金额 12.50 元，商户：示例商店。请勿将验证码告诉他人。".repeat(4);
     let units: Vec<u8> = chinese.encode_utf16().flat_map(u16::to_be_bytes).collect();
     let mut sm = submit(ALICE, "", 1);
     sm.data_coding = DataCoding::from(0x08);
     sm.set_short_message(OctetString::empty());
-    sm.push_tlv(MessageSubmissionRequestTlvValue::MessagePayload(MessagePayload::new(
-        AnyOctetString::from_slice(&units),
-    )));
+    sm.push_tlv(MessageSubmissionRequestTlvValue::MessagePayload(
+        MessagePayload::new(AnyOctetString::from_slice(&units)),
+    ));
     let resp = esme.request(sm).await;
     assert_eq!(resp.status(), wire::smpp::rusmpp::CommandStatus::EsmeRok);
     let mut got = String::new();
@@ -180,7 +209,12 @@ async fn long_ucs2_text_goes_as_three_segments_with_one_receipt() {
     loop {
         let (reference, _, d) = cell.deliver().await;
         assert_eq!(d.dcs.alphabet(), Alphabet::Ucs2);
-        let concat = d.user_data.header.as_ref().and_then(|h| h.concatenation()).expect("concatenated");
+        let concat = d
+            .user_data
+            .header
+            .as_ref()
+            .and_then(|h| h.concatenation())
+            .expect("concatenated");
         parts += 1;
         assert_eq!(usize::from(concat.seq), parts);
         got.push_str(&text(&d));
@@ -206,6 +240,7 @@ async fn absent_then_attached_delivers_and_full_inbox_waits_for_memory() {
     // Alice is provisioned but no cell carries her: stored.
     esme.request(submit(ALICE, "stored while off", 1)).await;
     assert_eq!(handset(&server, ALICE).await["state"], "detached");
+    wait_for_hop(&server, ALICE, "retry").await;
     let mut cell = Cell::connect(server.air).await;
     cell.attach(ALICE, ALICE_IMSI).await;
     // The attach is an alert: delivered at once, not at the next retry.
@@ -241,7 +276,11 @@ async fn absent_then_attached_delivers_and_full_inbox_waits_for_memory() {
 #[tokio::test]
 async fn absent_past_validity_expires_with_absent_subscriber_error() {
     let extra = format!("{HANDSETS}\n");
-    let server = Server::start(&extra.replace("[delivery]\n", "[delivery]\ndefault_validity_s = 1\n"), None).await;
+    let server = Server::start(
+        &extra.replace("[delivery]\n", "[delivery]\ndefault_validity_s = 1\n"),
+        None,
+    )
+    .await;
     let mut esme = Peer::bound(server.smpp, "gateway", "gw-pw").await;
     esme.request(submit(ALICE, "nobody home", 1)).await;
     let (stat, err) = receipt_stat_err(&esme.next_deliver().await);
@@ -332,10 +371,26 @@ async fn sim_swap_is_recorded_and_reported_camara_style() {
         Some(r#"{"phoneNumber":"+447700900101"}"#),
     )
     .await;
-    assert!(r.json()["latestSimChange"].as_str().is_some_and(|d| d.contains('T')));
-    let r = http(server.http, "POST", "/sim-swap/v1/check", Some(r#"{"phoneNumber":"447700900101"}"#)).await;
+    assert!(
+        r.json()["latestSimChange"]
+            .as_str()
+            .is_some_and(|d| d.contains('T'))
+    );
+    let r = http(
+        server.http,
+        "POST",
+        "/sim-swap/v1/check",
+        Some(r#"{"phoneNumber":"447700900101"}"#),
+    )
+    .await;
     assert!(r.error(400).contains("E.164"));
-    let r = http(server.http, "POST", "/sim-swap/v1/check", Some(r#"{"phoneNumber":"+447700900999"}"#)).await;
+    let r = http(
+        server.http,
+        "POST",
+        "/sim-swap/v1/check",
+        Some(r#"{"phoneNumber":"+447700900999"}"#),
+    )
+    .await;
     assert_eq!(r.status, 404);
     server.stop().await;
 }
@@ -450,7 +505,10 @@ async fn replace_if_present_replaces_the_stored_message() {
     };
     let body = std::str::from_utf8(d.short_message().as_ref()).expect("ASCII");
     let r = wire::receipt::Receipt::parse(body).expect("receipt");
-    assert_eq!((r.id.as_str(), r.stat.as_str()), (first.as_str(), "DELETED"));
+    assert_eq!(
+        (r.id.as_str(), r.stat.as_str()),
+        (first.as_str(), "DELETED")
+    );
     let mut cell = Cell::connect(server.air).await;
     cell.attach(ALICE, ALICE_IMSI).await;
     let (reference, _, d) = cell.deliver().await;
@@ -462,7 +520,61 @@ async fn replace_if_present_replaces_the_stored_message() {
     };
     let body = std::str::from_utf8(d.short_message().as_ref()).expect("ASCII");
     let r = wire::receipt::Receipt::parse(body).expect("receipt");
-    assert_eq!((r.id.as_str(), r.stat.as_str()), (second.as_str(), "DELIVRD"));
+    assert_eq!(
+        (r.id.as_str(), r.stat.as_str()),
+        (second.as_str(), "DELIVRD")
+    );
+    drop(esme);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn data_sm_with_set_dpf_gets_an_alert_notification_when_the_handset_returns() {
+    use wire::smpp::rusmpp::pdus::DataSm;
+    use wire::smpp::rusmpp::types::COctetString;
+    use wire::smpp::rusmpp::values::{MsAvailabilityStatus, Npi, RegisteredDelivery, SetDpf, Ton};
+    let server = Server::start(HANDSETS, None).await;
+    let mut esme = Peer::bound(server.smpp, "gateway", "gw-pw").await;
+    let dsm = DataSm::builder()
+        .source_addr_ton(Ton::Alphanumeric)
+        .source_addr_npi(Npi::Unknown)
+        .source_addr(COctetString::from_string("MyBank".to_owned()).expect("source"))
+        .dest_addr_ton(Ton::International)
+        .dest_addr_npi(Npi::Isdn)
+        .destination_addr(COctetString::from_string(ALICE.to_owned()).expect("dest"))
+        .esm_class(wire::smpp::esm::esm_class(wire::smpp::esm::DEFAULT))
+        .registered_delivery(RegisteredDelivery::from(0))
+        .data_coding(DataCoding::from(0))
+        .push_tlv(MessageSubmissionRequestTlvValue::MessagePayload(
+            MessagePayload::new(AnyOctetString::from_slice(b"pending")),
+        ))
+        .push_tlv(MessageSubmissionRequestTlvValue::SetDpf(SetDpf::Requested))
+        .build();
+    let resp = esme.request(dsm).await;
+    assert_eq!(resp.status(), wire::smpp::rusmpp::CommandStatus::EsmeRok);
+    // The first attempt must find Alice absent for the flag to be set.
+    wait_for_hop(&server, ALICE, "retry").await;
+    let mut cell = Cell::connect(server.air).await;
+    cell.attach(ALICE, ALICE_IMSI).await;
+    let alert = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            let c = esme.recv_command().await;
+            if let Some(Pdu::AlertNotification(a)) = c.pdu() {
+                return a.clone();
+            }
+        }
+    })
+    .await
+    .expect("alert_notification within 10 s");
+    assert_eq!(alert.source_addr.as_str(), ALICE);
+    assert_eq!(alert.esme_addr.as_str(), "MyBank");
+    assert_eq!(
+        alert.ms_availability_status(),
+        Some(MsAvailabilityStatus::Available)
+    );
+    let (reference, _, d) = cell.deliver().await;
+    assert_eq!(text(&d), "pending");
+    cell.send(AirFrame::DeliverAck { reference }).await;
     drop(esme);
     server.stop().await;
 }

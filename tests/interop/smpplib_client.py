@@ -196,7 +196,7 @@ def run(args, state):
                     source_addr="Switchbd",
                     dest_addr_ton=smpplib.consts.SMPP_TON_INTL,
                     dest_addr_npi=smpplib.consts.SMPP_NPI_ISDN,
-                    destination_addr="4477009001%02d" % (sent % 100),
+                    destination_addr="4477009009%02d" % (sent % 100),  # not the fixture handsets
                     esm_class=0x00,
                     data_coding=smpplib.consts.SMPP_ENCODING_DEFAULT,
                     registered_delivery=1,

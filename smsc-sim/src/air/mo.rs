@@ -16,8 +16,8 @@ use wire::air::{AirFrame, RpCause};
 use wire::msisdn::Msisdn;
 use wire::smpp::esm;
 use wire::tpdu::{
-    Alphabet, SmsStatusReport, SmsSubmit, Timestamp, TpAddress, TpStatus, TpduError,
-    TypeOfNumber, UserDataBody,
+    Alphabet, SmsStatusReport, SmsSubmit, Timestamp, TpAddress, TpStatus, TpduError, TypeOfNumber,
+    UserDataBody,
 };
 
 use crate::core::Core;
@@ -25,7 +25,12 @@ use crate::message::{Address, Message, Origin};
 use crate::mo::{MoError, MoSubmission};
 
 /// Handle a Submit frame; the answer frame for the cell.
-pub(super) async fn submit(core: &Arc<Core>, reference: u32, msisdn: Msisdn, tpdu: &[u8]) -> AirFrame {
+pub(super) async fn submit(
+    core: &Arc<Core>,
+    reference: u32,
+    msisdn: Msisdn,
+    tpdu: &[u8],
+) -> AirFrame {
     let refuse = |cause: RpCause| AirFrame::SubmitError { reference, cause };
     if core.hlr.handset(msisdn.as_str()).is_none_or(|s| s.barred) {
         return refuse(RpCause::CALL_BARRED);
@@ -70,7 +75,11 @@ fn smpp_address(a: &TpAddress) -> Address {
         TypeOfNumber::Abbreviated => 6,
         _ => 0,
     };
-    let npi = if a.ton == TypeOfNumber::Alphanumeric { 0 } else { 1 };
+    let npi = if a.ton == TypeOfNumber::Alphanumeric {
+        0
+    } else {
+        1
+    };
     Address {
         ton,
         npi,
@@ -119,7 +128,11 @@ fn timestamp(unix_ms: i64) -> Result<Timestamp, TpduError> {
 }
 
 /// SMS-STATUS-REPORT: the ESME received the handset's message `m`.
-pub(super) fn status_report_tpdu(m: &Message, tp_mr: u8, done_at: i64) -> Result<Vec<u8>, TpduError> {
+pub(super) fn status_report_tpdu(
+    m: &Message,
+    tp_mr: u8,
+    done_at: i64,
+) -> Result<Vec<u8>, TpduError> {
     let recipient = match m.dest.ton {
         5 => TpAddress::alphanumeric(&m.dest.addr),
         1 => TpAddress::international(&m.dest.addr),

@@ -91,17 +91,29 @@ impl Cells {
     }
 
     fn rename(&self, link: u64, name: String) {
-        if let Some(l) = self.links.write().expect("cells lock poisoned").get_mut(&link) {
+        if let Some(l) = self
+            .links
+            .write()
+            .expect("cells lock poisoned")
+            .get_mut(&link)
+        {
             l.name = name;
         }
     }
 
     fn unregister(&self, link: u64) {
-        self.links.write().expect("cells lock poisoned").remove(&link);
+        self.links
+            .write()
+            .expect("cells lock poisoned")
+            .remove(&link);
     }
 
     fn get(&self, link: u64) -> Option<CellLink> {
-        self.links.read().expect("cells lock poisoned").get(&link).cloned()
+        self.links
+            .read()
+            .expect("cells lock poisoned")
+            .get(&link)
+            .cloned()
     }
 
     /// Names of the connected cells with their link ids.

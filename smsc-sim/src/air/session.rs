@@ -104,7 +104,10 @@ pub async fn serve(core: Arc<Core>, stream: TcpStream, peer: SocketAddr, token: 
     cell.close();
 }
 
-async fn write_all(io: &mut Framed<TcpStream, AirCodec>, frames: Vec<AirFrame>) -> std::io::Result<()> {
+async fn write_all(
+    io: &mut Framed<TcpStream, AirCodec>,
+    frames: Vec<AirFrame>,
+) -> std::io::Result<()> {
     for f in frames {
         io.feed(f).await?;
     }
@@ -144,14 +147,24 @@ impl Cell {
             }
             AirFrame::Attach { msisdn, imsi, kind } => {
                 let hlr = &self.core.hlr;
-                match hlr.attach(msisdn.as_str(), imsi.as_str(), kind.as_str(), self.cell_ref(), now) {
+                match hlr.attach(
+                    msisdn.as_str(),
+                    imsi.as_str(),
+                    kind.as_str(),
+                    self.cell_ref(),
+                    now,
+                ) {
                     Attached::Accepted { swap } => {
                         let detail = format!("{kind} via {}", self.name);
-                        self.core.journal.record(msisdn.as_str(), "", "attach", detail);
+                        self.core
+                            .journal
+                            .record(msisdn.as_str(), "", "attach", detail);
                         if let Some(s) = swap {
                             tracing::info!(msisdn = %msisdn, "SIM swap recorded");
                             let detail = format!("IMSI {} -> {}", s.old_imsi, s.new_imsi);
-                            self.core.journal.record(msisdn.as_str(), "", "sim-swap", detail);
+                            self.core
+                                .journal
+                                .record(msisdn.as_str(), "", "sim-swap", detail);
                         }
                         self.alert(&msisdn);
                         vec![AirFrame::AttachAck { msisdn }]
@@ -164,20 +177,37 @@ impl Cell {
             }
             AirFrame::Detach { msisdn } => {
                 if self.core.hlr.detach(msisdn.as_str(), self.link, now) {
-                    self.core.journal.record(msisdn.as_str(), "", "detach", self.name.clone());
+                    self.core
+                        .journal
+                        .record(msisdn.as_str(), "", "detach", self.name.clone());
                 }
                 vec![]
             }
             AirFrame::MemoryAvailable { msisdn } => {
-                if self.core.hlr.set_presence(msisdn.as_str(), Presence::Attached) {
-                    self.core.journal.record(msisdn.as_str(), "", "memory-available", String::new());
+                if self
+                    .core
+                    .hlr
+                    .set_presence(msisdn.as_str(), Presence::Attached)
+                {
+                    self.core.journal.record(
+                        msisdn.as_str(),
+                        "",
+                        "memory-available",
+                        String::new(),
+                    );
                     self.alert(&msisdn);
                 }
                 vec![]
             }
             AirFrame::DeliverAck { reference } => self.on_answer(reference, None),
-            AirFrame::DeliverError { reference, cause, .. } => self.on_answer(reference, Some(cause)),
-            AirFrame::Submit { reference, msisdn, tpdu } => {
+            AirFrame::DeliverError {
+                reference, cause, ..
+            } => self.on_answer(reference, Some(cause)),
+            AirFrame::Submit {
+                reference,
+                msisdn,
+                tpdu,
+            } => {
                 let (core, answers) = (Arc::clone(&self.core), self.answers.clone());
                 tokio::spawn(async move {
                     let answer = super::mo::submit(&core, reference, msisdn, &tpdu).await;
@@ -212,7 +242,11 @@ impl Cell {
 
     fn on_cmd(&mut self, cmd: CellCmd) -> Vec<AirFrame> {
         match cmd {
-            CellCmd::Deliver { msisdn, tpdus, reply } => {
+            CellCmd::Deliver {
+                msisdn,
+                tpdus,
+                reply,
+            } => {
                 let delivery = Delivery {
                     msisdn,
                     rest: tpdus.into_iter(),
@@ -280,9 +314,14 @@ impl Cell {
             let _ = d.reply.send(AirOutcome::LinkDown);
         }
         self.core.cells.unregister(self.link);
-        let gone = self.core.hlr.detach_cell(self.link, self.core.clock.now_ms());
+        let gone = self
+            .core
+            .hlr
+            .detach_cell(self.link, self.core.clock.now_ms());
         for msisdn in &gone {
-            self.core.journal.record(msisdn, "", "detach", format!("{} link lost", self.name));
+            self.core
+                .journal
+                .record(msisdn, "", "detach", format!("{} link lost", self.name));
         }
         tracing::info!(peer = %self.peer, cell = self.name, detached = gone.len(), "cell disconnected");
     }

@@ -38,7 +38,15 @@ fn fixture_loads_with_the_documented_accounts() {
     );
     assert!(gateway.bind_types.allows(BindType::Receiver));
     assert_eq!(config.hlr.default_profile, HlrProfile::Auto);
-    assert!(config.hlr.subscribers.is_empty());
+    // The five fixture handsets, the same numbers as fixtures/handset-sim.toml.
+    let handsets: Vec<_> = config
+        .hlr
+        .subscribers
+        .iter()
+        .filter(|s| s.profile == HlrProfile::Handset && s.handset.imsi.is_some())
+        .collect();
+    assert_eq!(handsets.len(), 5);
+    assert_eq!(config.air.listen, addr("127.0.0.1:4775"));
     assert_eq!(config.faults.seed, 42);
     assert!(config.faults.rules.is_empty());
     assert_eq!(config.smpp.listen, addr("127.0.0.1:2775"));
@@ -66,7 +74,7 @@ fn fixture_examples_are_valid_when_uncommented() {
         .collect();
     let config =
         Config::from_toml_str(&uncommented).unwrap_or_else(|e| panic!("{e}\n{uncommented}"));
-    assert_eq!(config.hlr.subscribers.len(), 2);
+    assert_eq!(config.hlr.subscribers.len(), 7);
     assert!(config.smpp.tls.is_some());
     let actions: Vec<_> = config.faults.rules.iter().map(|r| r.action).collect();
     assert_eq!(

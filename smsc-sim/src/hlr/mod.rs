@@ -166,7 +166,14 @@ impl Hlr {
     /// A terminal attaches through `cell`. Numbers covered by a `handset`
     /// entry are provisioned on the spot; `unknown` ones are refused; others
     /// follow `auto_provision`.
-    pub fn attach(&self, msisdn: &str, imsi: &str, kind: &str, cell: CellRef, now: i64) -> Attached {
+    pub fn attach(
+        &self,
+        msisdn: &str,
+        imsi: &str,
+        kind: &str,
+        cell: CellRef,
+        now: i64,
+    ) -> Attached {
         let msisdn = digits(msisdn);
         let provision = match self.entry_profile(msisdn) {
             Profile::Unknown => None,
@@ -194,7 +201,12 @@ impl Hlr {
     }
 
     /// Change the administrative flags; None leaves a flag as it is.
-    pub fn set_flags(&self, msisdn: &str, barred: Option<bool>, roaming: Option<bool>) -> Option<HandsetSubscriber> {
+    pub fn set_flags(
+        &self,
+        msisdn: &str,
+        barred: Option<bool>,
+        roaming: Option<bool>,
+    ) -> Option<HandsetSubscriber> {
         let mut r = self.registry_mut();
         let s = r.subscribers.get_mut(digits(msisdn))?;
         if let Some(b) = barred {

@@ -95,7 +95,9 @@ pub struct Registry {
 /// What an attach did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Attached {
-    Accepted { swap: Option<SimSwap> },
+    Accepted {
+        swap: Option<SimSwap>,
+    },
     /// Barred subscribers may attach (they are still detectable on the
     /// network) but nothing is delivered to them; an unknown number without
     /// auto-provisioning is refused.
@@ -215,7 +217,10 @@ mod tests {
         else {
             panic!("a new IMSI is a swap");
         };
-        assert_eq!((s.at, s.old_imsi.as_str(), s.new_imsi.as_str()), (30, "2341", "9999"));
+        assert_eq!(
+            (s.at, s.old_imsi.as_str(), s.new_imsi.as_str()),
+            (30, "2341", "9999")
+        );
         // A detach from the cell the handset left is stale.
         assert!(!r.detach("4477", 1, 40));
         assert!(r.detach("4477", 2, 40));
@@ -238,6 +243,9 @@ mod tests {
         assert_eq!(r.subscribers["3"].state(), "attached");
         assert!(r.set_presence("3", Presence::MemoryFull));
         assert_eq!(r.subscribers["3"].state(), "memory_full");
-        assert!(!r.set_presence("1", Presence::Attached), "detached stays detached");
+        assert!(
+            !r.set_presence("1", Presence::Attached),
+            "detached stays detached"
+        );
     }
 }

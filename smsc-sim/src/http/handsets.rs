@@ -47,14 +47,23 @@ fn not_a_handset(msisdn: &str) -> ApiError {
 }
 
 pub(super) async fn list(State(app): State<AppState>) -> Json<Vec<HandsetView>> {
-    Json(app.hlr.handsets().into_iter().map(HandsetView::from).collect())
+    Json(
+        app.hlr
+            .handsets()
+            .into_iter()
+            .map(HandsetView::from)
+            .collect(),
+    )
 }
 
 pub(super) async fn one(
     State(app): State<AppState>,
     PathParam(msisdn): PathParam<String>,
 ) -> Result<Json<HandsetView>, ApiError> {
-    let s = app.hlr.handset(&msisdn).ok_or_else(|| not_a_handset(&msisdn))?;
+    let s = app
+        .hlr
+        .handset(&msisdn)
+        .ok_or_else(|| not_a_handset(&msisdn))?;
     Ok(Json(s.into()))
 }
 
@@ -74,7 +83,12 @@ pub(super) async fn set_flags(
         .hlr
         .set_flags(&msisdn, flags.barred, flags.roaming)
         .ok_or_else(|| not_a_handset(&msisdn))?;
-    tracing::info!(msisdn, barred = s.barred, roaming = s.roaming, "handset flags changed");
+    tracing::info!(
+        msisdn,
+        barred = s.barred,
+        roaming = s.roaming,
+        "handset flags changed"
+    );
     if !s.barred {
         // Unbarring makes stored messages deliverable again.
         app.core.switch.alert(s.msisdn.clone()).await;
@@ -116,7 +130,9 @@ pub struct SwapDate {
 
 fn e164(phone_number: &str) -> Result<&str, ApiError> {
     let digits = phone_number.strip_prefix('+').ok_or_else(|| {
-        ApiError::bad_request(format!("phoneNumber {phone_number:?} must be E.164 with a leading '+'"))
+        ApiError::bad_request(format!(
+            "phoneNumber {phone_number:?} must be E.164 with a leading '+'"
+        ))
     })?;
     if !(3..=15).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return Err(ApiError::bad_request(format!(
@@ -133,7 +149,9 @@ pub(super) async fn swap_check(
     let number = e164(&req.phone_number)?;
     let hours = req.max_age.unwrap_or(240);
     if !(1..=2400).contains(&hours) {
-        return Err(ApiError::bad_request(format!("maxAge {hours} must be 1 to 2400 hours")));
+        return Err(ApiError::bad_request(format!(
+            "maxAge {hours} must be 1 to 2400 hours"
+        )));
     }
     let max_age_ms = i64::from(hours) * 3_600_000;
     let swapped = app

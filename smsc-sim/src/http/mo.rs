@@ -136,7 +136,11 @@ pub(super) async fn inject(
             MoError::Encoding(_) => ApiError::bad_request(e.to_string()),
             MoError::Store(e) => ApiError::Internal(e.into()),
         })?;
-    tracing::info!(id, account = system_id, "MO message injected over the admin API");
+    tracing::info!(
+        id,
+        account = system_id,
+        "MO message injected over the admin API"
+    );
     Ok((
         StatusCode::ACCEPTED,
         Json(json!({ "id": id, "account": system_id })),
@@ -204,6 +208,7 @@ mod tests {
             error_code: 0,
             attempts: 0,
             origin: sub.origin,
+            set_dpf: false,
         };
         let pdu = crate::mo::deliver_sm(&m).expect("valid");
         assert_eq!(

@@ -23,6 +23,17 @@ impl Session {
         };
         let account = std::sync::Arc::clone(&bound.guard.account);
         let legacy = bound.interface_version < 0x34;
+        while let Some(alert) = account.outbox.pop_alert() {
+            if legacy {
+                // alert_notification came with SMPP 3.4.
+                continue;
+            }
+            let seq = self.next_seq();
+            let cmd = Command::new(CommandStatus::EsmeRok, seq, Pdu::AlertNotification(alert));
+            if self.send(cmd).await.is_err() {
+                return;
+            }
+        }
         while self.awaiting.len() < account.policy.window.get() as usize {
             let Some(item) = account.outbox.pop() else {
                 break;

@@ -162,6 +162,10 @@ impl Submission {
             None => self.short_message,
         };
         let sar = tlv_sar(&self.tlvs)?;
+        let set_dpf = self
+            .tlvs
+            .iter()
+            .any(|t| matches!(t.value(), Some(TlvValue::SetDpf(v)) if u8::from(*v) == 1));
         let deliver_at = parse_time(&self.schedule, lim.now_ms, CommandStatus::EsmeRinvsched)?;
         let expires_at =
             match parse_time(&self.validity, lim.now_ms, CommandStatus::EsmeRinvexpiry)? {
@@ -193,6 +197,7 @@ impl Submission {
             error_code: 0,
             attempts: 0,
             origin: crate::message::Origin::Esme,
+            set_dpf,
         })
     }
 }

@@ -67,7 +67,8 @@ const MIGRATIONS: &[&str] = &[
     INSERT INTO counters (name, value) VALUES ('message_id', 1);",
     // 2: mobile-originated messages are stored before they are acknowledged.
     "ALTER TABLE messages ADD COLUMN origin INTEGER NOT NULL DEFAULT 0;
-    ALTER TABLE messages ADD COLUMN tp_mr INTEGER;",
+    ALTER TABLE messages ADD COLUMN tp_mr INTEGER;
+    ALTER TABLE messages ADD COLUMN set_dpf INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// Opens (creating if needed) the database in `dir` for the writer thread and

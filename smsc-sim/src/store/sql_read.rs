@@ -16,7 +16,7 @@ macro_rules! select_message {
         "SELECT id, account, service_type, src_ton, src_npi, src_addr, dst_ton, dst_npi, \
          dst_addr, esm_class, protocol_id, priority, registered_delivery, data_coding, \
          payload, sar_ref, sar_total, sar_seq, submitted_at, deliver_at, expires_at, state, \
-         done_at, error_code, attempts, origin, tp_mr FROM messages "
+         done_at, error_code, attempts, origin, tp_mr, set_dpf FROM messages "
     };
 }
 
@@ -54,6 +54,7 @@ fn message_from_row(row: &Row<'_>) -> rusqlite::Result<Message> {
         error_code: row.get(23)?,
         attempts: row.get(24)?,
         origin: crate::message::Origin::from_columns(row.get(25)?, row.get(26)?),
+        set_dpf: row.get(27)?,
     })
 }
 

@@ -22,9 +22,9 @@ pub(super) use not_final;
 const INSERT_MESSAGE: &str = "INSERT INTO messages (id, account, service_type, \
     src_ton, src_npi, src_addr, dst_ton, dst_npi, dst_addr, esm_class, protocol_id, \
     priority, registered_delivery, data_coding, payload, sar_ref, sar_total, sar_seq, \
-    submitted_at, deliver_at, expires_at, state, done_at, error_code, attempts, origin, tp_mr) \
+    submitted_at, deliver_at, expires_at, state, done_at, error_code, attempts, origin, tp_mr, set_dpf) \
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
-    ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)";
+    ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)";
 
 const UPDATE_MESSAGE: &str = concat!(
     "UPDATE messages SET state = ?2, done_at = ?3, error_code = ?4, attempts = ?5, ",
@@ -97,6 +97,7 @@ pub(super) fn insert_messages(conn: &Connection, messages: &[Message]) -> Result
             m.attempts,
             origin,
             tp_mr,
+            m.set_dpf,
         ])
         .map_err(|err| match err.sqlite_error() {
             Some(e) if e.extended_code == ffi::SQLITE_CONSTRAINT_UNIQUE => {

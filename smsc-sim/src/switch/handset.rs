@@ -15,6 +15,9 @@ use std::time::Duration;
 
 use wire::air::RpCause;
 use wire::msisdn::Msisdn;
+use wire::smpp::rusmpp::pdus::AlertNotification;
+use wire::smpp::rusmpp::types::COctetString;
+use wire::smpp::rusmpp::values::{MsAvailabilityStatus, Npi, Ton};
 
 use super::{Switch, Timer, sms_deliver};
 use crate::air::AirOutcome;
@@ -107,6 +110,16 @@ impl Switch {
         };
         p.m.error_code = error;
         let (attempts, expires_at, dest) = (p.m.attempts, p.m.expires_at, p.m.dest.addr.clone());
+        if p.m.set_dpf {
+            let flag = (p.m.account.clone(), p.m.source.clone());
+            let flags = self
+                .dpf
+                .entry(dest.trim_start_matches('+').to_owned())
+                .or_default();
+            if !flags.contains(&flag) {
+                flags.push(flag);
+            }
+        }
         let Some(wait) = self.core.delivery.retry_after(attempts) else {
             self.hop(id, "no-retry", "the retry schedule is empty".into());
             return self.finish(id, MessageState::Undeliverable, error);
@@ -119,10 +132,41 @@ impl Switch {
         };
         self.hop(id, "retry", format!("{what} in {}s", timer_in.as_secs()));
         self.set_timer(id, Timer::Attempt(id.to_owned()), timer_in);
-        let ids = self.waiting.entry(dest.trim_start_matches('+').to_owned()).or_default();
+        let ids = self
+            .waiting
+            .entry(dest.trim_start_matches('+').to_owned())
+            .or_default();
         if !ids.iter().any(|x| x == id) {
             ids.push(id.to_owned());
         }
+    }
+
+    /// SMPP 3.4 §4.12: tell the account that `msisdn` is available again.
+    fn alert_notification(&self, msisdn: &str, account: &str, esme: &crate::message::Address) {
+        let Some(acc) = self.core.accounts.get(account) else {
+            return;
+        };
+        let addr = |a: &str| COctetString::<1, 65>::from_string(a.to_owned());
+        let (Ok(source), Ok(esme_addr)) = (addr(msisdn.trim_start_matches('+')), addr(&esme.addr))
+        else {
+            return;
+        };
+        let pdu = AlertNotification::new(
+            Ton::International,
+            Npi::Isdn,
+            source,
+            Ton::from(esme.ton),
+            Npi::from(esme.npi),
+            esme_addr,
+            Some(MsAvailabilityStatus::Available),
+        );
+        self.core.journal.record(
+            msisdn,
+            "",
+            "alert_notification",
+            format!("to account {account}"),
+        );
+        acc.outbox.push_alert(pdu);
     }
 
     pub(super) fn unpark(&mut self, dest: &str, id: &str) {
@@ -137,6 +181,13 @@ impl Switch {
 
     /// `msisdn` is reachable again: attempt its parked messages now, oldest first.
     pub(super) fn alert(&mut self, msisdn: &str) {
+        for (account, esme) in self
+            .dpf
+            .remove(msisdn.trim_start_matches('+'))
+            .unwrap_or_default()
+        {
+            self.alert_notification(msisdn, &account, &esme);
+        }
         let Some(ids) = self.waiting.remove(msisdn.trim_start_matches('+')) else {
             return;
         };

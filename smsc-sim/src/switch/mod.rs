@@ -146,6 +146,9 @@ struct Switch {
     timers: DelayQueue<Timer>,
     /// Messages parked per absent or full number, retried on an alert.
     waiting: HashMap<String, Vec<String>>,
+    /// Delivery pending flags per number: (account, ESME address) to send
+    /// alert_notification to when the number becomes reachable.
+    dpf: HashMap<String, Vec<(String, crate::message::Address)>>,
 }
 
 /// Run until every handle is dropped.
@@ -155,6 +158,7 @@ pub async fn run(core: Arc<Core>, SwitchInbox(mut rx): SwitchInbox) {
         pending: HashMap::new(),
         timers: DelayQueue::new(),
         waiting: HashMap::new(),
+        dpf: HashMap::new(),
     };
     loop {
         tokio::select! {
@@ -194,7 +198,9 @@ impl Switch {
         let delay = self.delay_until(m.deliver_at);
         if m.attempts == 0 {
             let detail = format!("from {} account {}", m.source.addr, m.account);
-            self.core.journal.record(&m.dest.addr, &m.id, "accepted", detail);
+            self.core
+                .journal
+                .record(&m.dest.addr, &m.id, "accepted", detail);
         }
         let key = self.timers.insert(Timer::Attempt(m.id.clone()), delay);
         let id = m.id.clone();

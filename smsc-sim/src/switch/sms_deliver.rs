@@ -72,13 +72,11 @@ fn scts(unix_ms: i64) -> Result<Timestamp, TpduError> {
 
 /// Whether `body` with `header` fits one TPDU in `alphabet`.
 fn fits(header: Option<&UserDataHeader>, body: &UserDataBody, alphabet: Alphabet) -> bool {
-    let udh_len = header
-        .and_then(|h| h.encode().ok())
-        .map_or(0, |h| h.len());
+    let udh_len = header.and_then(|h| h.encode().ok()).map_or(0, |h| h.len());
     match (body, alphabet) {
-        (UserDataBody::Text(t), Alphabet::Gsm7) => gsm7::septet_count(t).is_some_and(|n| {
-            n + text::pack::udh_septets(udh_len) <= 160
-        }),
+        (UserDataBody::Text(t), Alphabet::Gsm7) => {
+            gsm7::septet_count(t).is_some_and(|n| n + text::pack::udh_septets(udh_len) <= 160)
+        }
         (UserDataBody::Text(t), _) => t.encode_utf16().count() * 2 + udh_len <= UD_OCTETS,
         (UserDataBody::Binary(b), _) => b.len() + udh_len <= UD_OCTETS,
     }
@@ -137,10 +135,18 @@ pub fn sms_delivers(m: &Message) -> Result<Vec<Vec<u8>>, ConvertError> {
         }
     };
     // A stable 8-bit reference per message id for segments made here.
-    let reference = m.id.bytes().fold(0u8, |h, b| h.wrapping_mul(31).wrapping_add(b));
+    let reference =
+        m.id.bytes()
+            .fold(0u8, |h, b| h.wrapping_mul(31).wrapping_add(b));
     let (dcs, parts) = if fits(header.as_ref(), &content, alphabet) {
         let dcs = DataCodingScheme::new(alphabet, class);
-        (dcs, vec![UserData { header, body: content }])
+        (
+            dcs,
+            vec![UserData {
+                header,
+                body: content,
+            }],
+        )
     } else if header.is_some() {
         return Err(ConvertError::SegmentTooLong);
     } else {

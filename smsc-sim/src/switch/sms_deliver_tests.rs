@@ -9,8 +9,16 @@ fn message(data_coding: u8, esm_class: u8, payload: &[u8]) -> Message {
         id: "1234".into(),
         account: "gw".into(),
         service_type: String::new(),
-        source: Address { ton: 5, npi: 0, addr: "ShopPay".into() },
-        dest: Address { ton: 1, npi: 1, addr: "447700900101".into() },
+        source: Address {
+            ton: 5,
+            npi: 0,
+            addr: "ShopPay".into(),
+        },
+        dest: Address {
+            ton: 1,
+            npi: 1,
+            addr: "447700900101".into(),
+        },
         esm_class,
         protocol_id: 0,
         priority: 0,
@@ -26,6 +34,7 @@ fn message(data_coding: u8, esm_class: u8, payload: &[u8]) -> Message {
         error_code: 0,
         attempts: 0,
         origin: Origin::Esme,
+        set_dpf: false,
     }
 }
 
@@ -47,7 +56,10 @@ fn gsm_text_stays_gsm_and_keeps_sender_and_time() {
     assert_eq!(d[0].user_data.as_text(), Some("Code 123456"));
     assert_eq!(d[0].dcs.alphabet(), Alphabet::Gsm7);
     assert_eq!(d[0].originating_address, TpAddress::alphanumeric("ShopPay"));
-    let t = d[0].service_centre_timestamp.to_offset_datetime().expect("valid");
+    let t = d[0]
+        .service_centre_timestamp
+        .to_offset_datetime()
+        .expect("valid");
     assert_eq!(t.unix_timestamp(), 1_700_000_000);
     assert!(!d[0].more_messages_to_send);
 }
@@ -55,10 +67,16 @@ fn gsm_text_stays_gsm_and_keeps_sender_and_time() {
 #[test]
 fn latin1_goes_gsm_when_it_can_and_ucs2_when_it_cannot() {
     let d = delivers(&message(0x03, 0, &[b'c', b'a', b'f', 0xE9]));
-    assert_eq!((d[0].dcs.alphabet(), d[0].user_data.as_text()), (Alphabet::Gsm7, Some("café")));
+    assert_eq!(
+        (d[0].dcs.alphabet(), d[0].user_data.as_text()),
+        (Alphabet::Gsm7, Some("café"))
+    );
     // 'ÿ' (0xFF) is not in the GSM default alphabet.
     let d = delivers(&message(0x03, 0, &[b'x', 0xFF]));
-    assert_eq!((d[0].dcs.alphabet(), d[0].user_data.as_text()), (Alphabet::Ucs2, Some("xÿ")));
+    assert_eq!(
+        (d[0].dcs.alphabet(), d[0].user_data.as_text()),
+        (Alphabet::Ucs2, Some("xÿ"))
+    );
 }
 
 #[test]
@@ -68,7 +86,10 @@ fn flash_class_and_binary_carry_over() {
     assert_eq!(d[0].dcs.class(), Some(MessageClass::Class0));
     let d = delivers(&message(0x04, 0, &[0xDE, 0xAD, 0xBE, 0xEF]));
     assert_eq!(d[0].dcs.alphabet(), Alphabet::EightBit);
-    assert_eq!(d[0].user_data.body, UserDataBody::Binary(vec![0xDE, 0xAD, 0xBE, 0xEF]));
+    assert_eq!(
+        d[0].user_data.body,
+        UserDataBody::Binary(vec![0xDE, 0xAD, 0xBE, 0xEF])
+    );
 }
 
 #[test]
@@ -76,7 +97,12 @@ fn an_esme_udh_is_kept_and_sar_becomes_a_16_bit_reference() {
     let mut payload = vec![0x05, 0x00, 0x03, 0x2A, 0x02, 0x01];
     payload.extend_from_slice(b"first half");
     let d = delivers(&message(0x00, 0x40, &payload));
-    let c = d[0].user_data.header.as_ref().and_then(|h| h.concatenation()).expect("concat");
+    let c = d[0]
+        .user_data
+        .header
+        .as_ref()
+        .and_then(|h| h.concatenation())
+        .expect("concat");
     assert_eq!((c.reference, c.total, c.seq), (0x2A, 2, 1));
     assert_eq!(d[0].user_data.as_text(), Some("first half"));
     let mut m = message(0x00, 0, b"second");
@@ -85,7 +111,11 @@ fn an_esme_udh_is_kept_and_sar_becomes_a_16_bit_reference() {
     let h = d[0].user_data.header.as_ref().expect("udh");
     assert_eq!(
         h.elements,
-        [InformationElement::Concat16 { reference: 0x1234, total: 2, seq: 2 }]
+        [InformationElement::Concat16 {
+            reference: 0x1234,
+            total: 2,
+            seq: 2
+        }]
     );
 }
 
@@ -111,5 +141,8 @@ fn a_pre_segmented_part_too_long_for_one_tpdu_is_refused() {
         sms_delivers(&message(0x00, 0x40, &payload)),
         Err(ConvertError::SegmentTooLong)
     ));
-    assert!(matches!(sms_delivers(&message(0x00, 0x40, &[0x09, 0x00])), Err(ConvertError::Udh(_))));
+    assert!(matches!(
+        sms_delivers(&message(0x00, 0x40, &[0x09, 0x00])),
+        Err(ConvertError::Udh(_))
+    ));
 }

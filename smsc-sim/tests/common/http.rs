@@ -97,4 +97,3 @@ pub async fn http(addr: SocketAddr, method: &str, path: &str, body: Option<&str>
 pub async fn get(addr: SocketAddr, path: &str) -> Reply {
     http(addr, "GET", path, None).await
 }
-

@@ -78,6 +78,7 @@ fn message(id: &str, account: &str, dest: &str, n: u8) -> Message {
         error_code: 0,
         attempts: 0,
         origin: Default::default(),
+        set_dpf: false,
     }
 }
 
