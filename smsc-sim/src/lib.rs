@@ -24,6 +24,7 @@ pub mod http;
 pub mod journal;
 pub mod message;
 pub mod mo;
+pub mod outbind;
 pub mod outbox;
 pub mod rate;
 pub mod receipts;

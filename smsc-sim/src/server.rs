@@ -73,7 +73,11 @@ fn hlr_from(config: &Config) -> Hlr {
     let mut registry = Registry::default();
     for s in &h.subscribers {
         if let (HlrProfile::Handset, SubscriberMatch::Number(n)) = (s.profile, &s.target) {
-            let operator = s.handset.operator.clone().unwrap_or_else(|| h.operator.clone());
+            let operator = s
+                .handset
+                .operator
+                .clone()
+                .unwrap_or_else(|| h.operator.clone());
             let mut sub = HandsetSubscriber::new(n.clone(), operator);
             sub.imsi = s.handset.imsi.clone();
             sub.kind = s.handset.kind.clone();
@@ -223,6 +227,16 @@ impl Smsc {
             token.clone(),
             tracker.clone(),
         ));
+        for account in core.accounts.iter() {
+            if let Some(addr) = account.policy.outbind {
+                tracker.spawn(crate::outbind::run(
+                    Arc::clone(&core),
+                    Arc::clone(account),
+                    addr,
+                    token.clone(),
+                ));
+            }
+        }
         tracker.spawn(crate::air::accept(
             Arc::clone(&core),
             air,

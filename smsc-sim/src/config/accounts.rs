@@ -139,6 +139,12 @@ pub struct Account {
     /// them (default true); false models an SMSC that never sends them.
     #[serde(default = "yes")]
     pub receipts_enabled: bool,
+    /// `outbind`: the address of an ESME listener. While deliver_sm wait for
+    /// this account and no receiver is bound, the SMSC connects there and
+    /// sends outbind (with this account's system_id and password); the ESME
+    /// answers with bind_receiver on that connection.
+    #[serde(default)]
+    pub outbind: Option<std::net::SocketAddr>,
 }
 
 impl Account {
@@ -154,6 +160,7 @@ impl Account {
             message_id_format: MessageIdFormat::default(),
             address_range: AddressRange::default(),
             receipts_enabled: true,
+            outbind: None,
         }
     }
 }

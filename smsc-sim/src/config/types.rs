@@ -91,6 +91,11 @@ impl Password {
         Ok(Self(s))
     }
 
+    /// The password itself, to send it (outbind). Never log it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
     /// Compare with the password a bind carried, in time independent of
     /// where the first difference is.
     pub fn verify(&self, given: &str) -> bool {

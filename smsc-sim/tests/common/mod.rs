@@ -101,6 +101,11 @@ pub struct Peer {
 impl Peer {
     pub async fn connect(addr: SocketAddr) -> Peer {
         let s = TcpStream::connect(addr).await.expect("connect");
+        Peer::from_stream(s)
+    }
+
+    /// A peer on a connection the SMSC opened (outbind).
+    pub fn from_stream(s: TcpStream) -> Peer {
         Peer {
             io: Framed::new(s, FrameCodec::default()),
             seq: 0,
