@@ -7,7 +7,10 @@
 //! Data flows bytes → [`smpp::FrameCodec`] → `rusmpp::Command` → session
 //! logic in the parts, and back the same way.
 
+pub mod air;
 pub mod esme;
+pub mod msisdn;
 pub mod receipt;
 pub mod smpp;
 pub mod text;
+pub mod tpdu;

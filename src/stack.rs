@@ -1,0 +1,134 @@
+//! Start smsc-sim and handset-sim in one process, wired together.
+//!
+//! [`StackConfig::from_fixtures`] reads `fixtures/smsc-sim.toml` and
+//! `fixtures/handset-sim.toml` (the same subscribers on both sides);
+//! [`StackConfig::on_free_ports`] moves every listener to 127.0.0.1:0 and
+//! keeps messages in memory, for tests. [`Stack::start`] builds the SMSC
+//! first, points the cell at the air address it actually bound, starts the
+//! handsets and waits until every powered terminal in coverage has attached,
+//! so a test can submit at once. [`Stack::stop`] shuts the handsets down
+//! first (they detach cleanly) and then the SMSC (which unbinds its ESMEs).
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// The configuration of every part.
+#[derive(Debug, Clone)]
+pub struct StackConfig {
+    pub smsc: smsc_sim::Config,
+    pub handsets: handset_sim::Config,
+}
+
+impl StackConfig {
+    /// The fixture configs in `dir` (usually `fixtures/`).
+    pub fn from_fixtures(dir: &Path) -> anyhow::Result<Self> {
+        Ok(Self {
+            smsc: smsc_sim::Config::from_file(dir.join("smsc-sim.toml"))?,
+            handsets: handset_sim::Config::from_file(dir.join("handset-sim.toml"))?,
+        })
+    }
+
+    /// Every listener on 127.0.0.1:0 and no data on disk.
+    pub fn on_free_ports(mut self) -> Self {
+        let any: SocketAddr = ([127, 0, 0, 1], 0).into();
+        self.smsc.smpp.listen = any;
+        self.smsc.http.listen = any;
+        self.smsc.air.listen = any;
+        if let Some(tls) = &mut self.smsc.smpp.tls {
+            tls.listen = any;
+        }
+        self.smsc.store.memory = true;
+        self.smsc.store.data_dir = None;
+        self.handsets.http.listen = any;
+        self
+    }
+}
+
+type Task = JoinHandle<anyhow::Result<()>>;
+
+/// The running parts and where they listen.
+#[derive(Debug)]
+pub struct Stack {
+    pub smpp: SocketAddr,
+    pub smsc_http: SocketAddr,
+    pub air: SocketAddr,
+    pub handsets_http: SocketAddr,
+    stops: Vec<(oneshot::Sender<()>, Task)>,
+}
+
+fn spawn(run: impl FnOnce(oneshot::Receiver<()>) -> Task) -> (oneshot::Sender<()>, Task) {
+    let (tx, rx) = oneshot::channel();
+    (tx, run(rx))
+}
+
+impl Stack {
+    pub async fn start(mut config: StackConfig) -> anyhow::Result<Stack> {
+        let smsc = smsc_sim::Smsc::build(config.smsc).await.context("smsc-sim")?;
+        let (smpp, smsc_http, air) = (smsc.smpp_addr(), smsc.http_addr(), smsc.air_addr());
+        let hlr = smsc.hlr();
+        let smsc_stop = spawn(|rx| {
+            tokio::spawn(smsc.run_until(async move {
+                let _ = rx.await;
+            }))
+        });
+        config.handsets.cell.air = air.to_string();
+        let expected: Vec<String> = config
+            .handsets
+            .terminals
+            .iter()
+            .filter(|t| t.power && t.coverage)
+            .map(|t| t.msisdn.to_string())
+            .collect();
+        let handsets = handset_sim::HandsetSim::build(config.handsets)
+            .await
+            .context("handset-sim")?;
+        let handsets_http = handsets.http_addr();
+        let handsets_stop = spawn(|rx| {
+            tokio::spawn(handsets.run_until(async move {
+                let _ = rx.await;
+            }))
+        });
+        let stack = Stack {
+            smpp,
+            smsc_http,
+            air,
+            handsets_http,
+            stops: vec![handsets_stop, smsc_stop],
+        };
+        let attached = async {
+            loop {
+                let all = expected.iter().all(|m| {
+                    hlr.handset(m)
+                        .is_some_and(|s| s.presence == smsc_sim::hlr::Presence::Attached)
+                });
+                if all {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(10), attached)
+            .await
+            .context("the fixture terminals did not attach within 10 s")?;
+        Ok(stack)
+    }
+
+    /// The handset-sim API base URL.
+    pub fn handsets_api(&self) -> String {
+        format!("http://{}", self.handsets_http)
+    }
+
+    /// Stop the handsets, then the SMSC.
+    pub async fn stop(self) -> anyhow::Result<()> {
+        for (tx, task) in self.stops {
+            let _ = tx.send(());
+            task.await.context("part panicked")??;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,132 @@
+//! Shared by the cross-part scenarios: the fixture stack on free ports, an
+//! ESME bound to it with our client, submit_sm builders and receipt waits.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::time::Duration;
+
+use serde_json::Value;
+use switchboard::{Stack, StackConfig};
+use wire::esme::{Esme, EsmeConfig, Event, EventStream};
+use wire::smpp::esm;
+use wire::smpp::rusmpp::pdus::SubmitSm;
+use wire::smpp::rusmpp::types::{COctetString, OctetString};
+use wire::smpp::rusmpp::values::{DataCoding, Npi, RegisteredDelivery, Ton};
+
+pub const ALICE: &str = "447700900101";
+pub const BOB: &str = "447700900102";
+pub const BOB_PAGER: &str = "447700900103";
+pub const CAROL_STB: &str = "447700900104";
+pub const LI_WEI: &str = "8613800138000";
+
+pub fn fixtures() -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+pub async fn stack() -> Stack {
+    let config = StackConfig::from_fixtures(&fixtures())
+        .expect("fixtures load")
+        .on_free_ports();
+    Stack::start(config).await.expect("stack starts")
+}
+
+pub async fn esme(stack: &Stack, system_id: &str, password: &str) -> (Esme, EventStream) {
+    Esme::connect(EsmeConfig::new(stack.smpp.to_string(), system_id, password))
+        .await
+        .expect("ESME binds")
+}
+
+pub fn handsets(stack: &Stack) -> handset_sim::client::Client {
+    handset_sim::client::Client::new(&stack.handsets_api()).expect("client")
+}
+
+/// submit_sm from "ShopPay" with `short_message` coded as `data_coding`.
+pub fn submit(dest: &str, data_coding: u8, esm_class: u8, short_message: &[u8]) -> SubmitSm {
+    SubmitSm::builder()
+        .source_addr_ton(Ton::Alphanumeric)
+        .source_addr_npi(Npi::Unknown)
+        .source_addr(COctetString::from_string("ShopPay".to_owned()).expect("source"))
+        .dest_addr_ton(Ton::International)
+        .dest_addr_npi(Npi::Isdn)
+        .destination_addr(COctetString::from_string(dest.to_owned()).expect("dest"))
+        .esm_class(esm::esm_class(esm_class))
+        .registered_delivery(RegisteredDelivery::from(1))
+        .data_coding(DataCoding::from(data_coding))
+        .short_message(OctetString::from_slice(short_message).expect("fits"))
+        .build()
+}
+
+pub fn text_submit(dest: &str, text: &str) -> SubmitSm {
+    submit(dest, 0x00, esm::DEFAULT, &wire::text::gsm7::encode(text).expect("GSM text"))
+}
+
+/// The receipt for `message_id`: (stat, err), skipping other deliver_sm.
+pub async fn receipt(events: &mut EventStream, message_id: &str) -> (String, String) {
+    receipts(events, &[message_id.to_owned()]).await.remove(0)
+}
+
+/// The receipts for all of `ids`, in the order of `ids`, whatever order they come in.
+pub async fn receipts(events: &mut EventStream, ids: &[String]) -> Vec<(String, String)> {
+    let mut got = std::collections::HashMap::new();
+    let wait = async {
+        while got.len() < ids.len() {
+            let ev = events.recv().await.expect("ESME events open");
+            let Some(fields) = ev.receipt() else { continue };
+            let text = String::from_utf8_lossy(&fields.text).into_owned();
+            let r = wire::receipt::Receipt::parse(&text).expect("receipt text parses");
+            if ids.contains(&r.id) {
+                got.insert(r.id, (r.stat, r.err.unwrap_or_default()));
+            }
+        }
+    };
+    if tokio::time::timeout(Duration::from_secs(20), wait).await.is_err() {
+        panic!("receipts for {ids:?} not all in within 20 s: {got:?}");
+    }
+    ids.iter().map(|id| got[id].clone()).collect()
+}
+
+/// The next mobile-originated deliver_sm: (source, destination, text).
+pub async fn next_mo(events: &mut EventStream) -> (String, String, String) {
+    let wait = async {
+        loop {
+            if let Event::DeliverSm(sm) = events.recv().await.expect("events open")
+                && !wire::esme::is_receipt(sm.esm_class.into(), sm.tlvs())
+            {
+                let text = wire::text::decode(sm.data_coding.into(), sm.short_message().as_ref())
+                    .expect("MO text decodes");
+                return (
+                    sm.source_addr.as_str().to_owned(),
+                    sm.destination_addr.as_str().to_owned(),
+                    text,
+                );
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(20), wait)
+        .await
+        .expect("an MO deliver_sm within 20 s")
+}
+
+/// GET a JSON document.
+pub async fn get_json(url: String) -> Value {
+    reqwest::get(&url)
+        .await
+        .and_then(|r| r.error_for_status())
+        .unwrap_or_else(|e| panic!("GET {url}: {e}"))
+        .json()
+        .await
+        .expect("JSON body")
+}
+
+/// Wait until the switch reports `msisdn` in `state`.
+pub async fn wait_state(stack: &Stack, msisdn: &str, state: &str) {
+    let url = format!("http://{}/api/handsets/{msisdn}", stack.smsc_http);
+    let wait = async {
+        while get_json(url.clone()).await["state"] != state {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), wait)
+        .await
+        .unwrap_or_else(|_| panic!("{msisdn} never became {state}"));
+}

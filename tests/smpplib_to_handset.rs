@@ -1,0 +1,56 @@
+//! A third-party ESME (python smpplib, segmenting the text itself) submits a
+//! long Chinese text to a handset of the fixture stack: the phone shows one
+//! message and every part gets its DELIVRD receipt.
+
+mod common;
+
+use std::process::Command;
+use std::time::Duration;
+
+use common::*;
+
+#[tokio::test]
+async fn smpplib_long_ucs2_text_lands_in_the_handset_as_one_message() {
+    if std::env::var_os("SWITCHBOARD_SKIP_PY_INTEROP").is_some() {
+        eprintln!("skipped: SWITCHBOARD_SKIP_PY_INTEROP is set");
+        return;
+    }
+    let stack = stack().await;
+    let text = "【示例商店】验证码 615243，支付金额 88.00 元。请勿向任何人透露此验证码，客服不会向您索取。\
+                如非本人操作，请忽略本短信并立即联系银行。感谢您使用示例商店。";
+    let script = fixtures().join("../tests/interop/smpplib_handset.py");
+    let smpp = stack.smpp.to_string();
+    let out = tokio::task::spawn_blocking({
+        let text = text.to_owned();
+        move || {
+            Command::new("python3")
+                .arg(script)
+                .args([smpp.as_str(), "gateway", "gw-pw", LI_WEI, text.as_str()])
+                .output()
+        }
+    })
+    .await
+    .expect("join")
+    .expect("python3 runs (scripts/test.sh installs it with smpplib)");
+    assert!(
+        out.status.success(),
+        "smpplib client failed ({}): {}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr),
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("one JSON line from the script");
+    let parts = report["parts"].as_u64().expect("parts");
+    assert!(parts >= 2, "the text needs concatenation: {report}");
+    for id in report["message_ids"].as_array().expect("ids") {
+        assert_eq!(report["receipts"][id.as_str().expect("id")], "DELIVRD");
+    }
+    let phones = handsets(&stack);
+    assert_eq!(phones.wait_code(LI_WEI, Duration::from_secs(10)).await.expect("code"), "615243");
+    let inbox = phones.inbox(LI_WEI).await.expect("inbox");
+    assert_eq!(inbox.len(), 1, "{inbox:?}");
+    assert_eq!(inbox[0]["text"], text);
+    assert_eq!(inbox[0]["segments"], parts);
+    stack.stop().await.expect("clean stop");
+}
