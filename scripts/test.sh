@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # The project's test command, for developers and CI alike (.ci/run execs it).
 # On a fresh Debian machine it first installs what the tests need (python3,
-# pip and the pinned smpplib for the interop test), then runs formatting,
+# pip and the pinned python peers of the interop tests), then runs formatting,
 # lint and the whole workspace's tests. Any failure exits non-zero.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-# Third-party SMPP client the interop test (smsc-sim/tests/interop_smpplib.rs)
-# drives; pinned so a new release cannot change what the test exercises.
-SMPPLIB_VERSION=2.2.4
+# Third-party peers the interop tests drive, pinned so a new release cannot
+# change what the tests exercise: smpplib (an SMPP client, against smsc-sim
+# and the switch) and smspdudecoder (decodes the TPDUs wire encodes; it needs
+# a bitstring that still has BitStream, which 5.x removed).
+PY_PACKAGES=(smpplib==2.2.4 smspdudecoder==2.2.0 bitstring==3.1.9)
 
 log() { printf '==> %s\n' "$*" >&2; }
 
@@ -28,12 +30,16 @@ install_python() {
     fi
 }
 
-smpplib_installed() {
-    python3 - "$SMPPLIB_VERSION" <<'PY' >/dev/null 2>&1
-import sys
+# True when python3 imports every pinned package at its pinned version.
+py_packages_installed() {
+    python3 - "${PY_PACKAGES[@]}" <<'PY' >/dev/null 2>&1
+import importlib, sys
 from importlib.metadata import version
-import smpplib  # noqa: F401  (the import itself is what the test needs)
-sys.exit(0 if version("smpplib") == sys.argv[1] else 1)
+for spec in sys.argv[1:]:
+    name, want = spec.split("==")
+    importlib.import_module(name)
+    if version(name) != want:
+        sys.exit(1)
 PY
 }
 
@@ -43,20 +49,20 @@ externally_managed() {
 sys.exit(0 if os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED")) else 1)'
 }
 
-install_smpplib() {
-    if smpplib_installed; then
+install_py_packages() {
+    if py_packages_installed; then
         return
     fi
-    log "pip install smpplib==$SMPPLIB_VERSION"
+    log "pip install ${PY_PACKAGES[*]}"
     local args=(--quiet --disable-pip-version-check --no-input)
     if [ "$(id -u)" -eq 0 ]; then args+=(--root-user-action=ignore); else args+=(--user); fi
     if externally_managed; then args+=(--break-system-packages); fi
-    python3 -m pip install "${args[@]}" "smpplib==$SMPPLIB_VERSION"
-    smpplib_installed || { log "smpplib $SMPPLIB_VERSION still not importable by python3"; exit 1; }
+    python3 -m pip install "${args[@]}" "${PY_PACKAGES[@]}"
+    py_packages_installed || { log "${PY_PACKAGES[*]} still not importable by python3"; exit 1; }
 }
 
 install_python
-install_smpplib
+install_py_packages
 
 # A fresh clone (CI) has no incremental state worth keeping; skip writing it.
 if [ "${CI:-}" = "true" ]; then

@@ -68,7 +68,9 @@ fn spawn(run: impl FnOnce(oneshot::Receiver<()>) -> Task) -> (oneshot::Sender<()
 
 impl Stack {
     pub async fn start(mut config: StackConfig) -> anyhow::Result<Stack> {
-        let smsc = smsc_sim::Smsc::build(config.smsc).await.context("smsc-sim")?;
+        let smsc = smsc_sim::Smsc::build(config.smsc)
+            .await
+            .context("smsc-sim")?;
         let (smpp, smsc_http, air) = (smsc.smpp_addr(), smsc.http_addr(), smsc.air_addr());
         let hlr = smsc.hlr();
         let smsc_stop = spawn(|rx| {

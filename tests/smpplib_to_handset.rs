@@ -47,7 +47,13 @@ async fn smpplib_long_ucs2_text_lands_in_the_handset_as_one_message() {
         assert_eq!(report["receipts"][id.as_str().expect("id")], "DELIVRD");
     }
     let phones = handsets(&stack);
-    assert_eq!(phones.wait_code(LI_WEI, Duration::from_secs(10)).await.expect("code"), "615243");
+    assert_eq!(
+        phones
+            .wait_code(LI_WEI, Duration::from_secs(10))
+            .await
+            .expect("code"),
+        "615243"
+    );
     let inbox = phones.inbox(LI_WEI).await.expect("inbox");
     assert_eq!(inbox.len(), 1, "{inbox:?}");
     assert_eq!(inbox[0]["text"], text);

@@ -17,7 +17,7 @@
   function localize(root) {
     for (const t of root.querySelectorAll("time[datetime]")) {
       const d = new Date(t.dateTime);
-      if (!isNaN(d)) t.textContent = d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+      if (!isNaN(d)) t.textContent = d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
     }
   }
 
@@ -30,9 +30,13 @@
     p._timer = setTimeout(() => { p.textContent = ""; }, 10000);
   }
 
+  // MO messages whose outcome arrived (it can beat the answer to the POST).
+  const settled = new Set();
+
   // Re-renders one device from the server. Refreshes of one device run one
   // at a time; events arriving meanwhile cause one more refresh after it.
   const queue = new Map();
+  const freshSince = new Map();
   function refresh(m, freshId) {
     if (!wanted(m)) return;
     let q = queue.get(m);
@@ -69,8 +73,15 @@
     el.className = next.className + (el.classList.contains("buzz") ? " buzz" : "");
     // A replaced button keeps the keyboard focus through its id.
     if (focused?.id && !focused.isConnected) document.getElementById(focused.id)?.focus();
-    for (const id of fresh) {
-      el.querySelector(`.msg[data-id="${id}"]`)?.classList.add("fresh");
+    const now = performance.now();
+    for (const id of fresh) freshSince.set(`${m}:${id}`, now);
+    // Keep the glow of recent messages going across re-renders.
+    for (const msg of el.querySelectorAll(".msg[data-id]")) {
+      const key = `${m}:${msg.dataset.id}`;
+      const age = now - (freshSince.get(key) ?? -1e9);
+      if (age > 3000) { freshSince.delete(key); continue; }
+      msg.classList.add("fresh");
+      msg.style.animationDelay = `-${Math.round(age)}ms`;
     }
     if (fresh.length) {
       el.classList.remove("buzz");
@@ -113,8 +124,8 @@
       if (d.message.flash) notice(d.msisdn, `Flash message from ${d.message.from}`);
     },
     "delivery-error": (d) => { notice(d.msisdn, `Refused a message: ${d.reason}`, true); refresh(d.msisdn); },
-    sent: (d) => { notice(d.msisdn, `Sent to ${d.to}`); refresh(d.msisdn); },
-    "send-failed": (d) => { notice(d.msisdn, `Sending to ${d.to} failed: ${d.reason}`, true); refresh(d.msisdn); },
+    sent: (d) => { settled.add(`${d.msisdn}:${d.reference}`); notice(d.msisdn, `Sent to ${d.to}`); refresh(d.msisdn); },
+    "send-failed": (d) => { settled.add(`${d.msisdn}:${d.reference}`); notice(d.msisdn, `Sending to ${d.to} failed: ${d.reason}`, true); refresh(d.msisdn); },
     "status-report": (d) => {
       notice(d.msisdn, `Status report${d.to ? " for " + d.to : ""}: ${d.status_text}`, !d.delivered && d.final);
       refresh(d.msisdn);
@@ -165,8 +176,9 @@
       init.headers = { "content-type": "application/json" };
       init.body = JSON.stringify(body);
     }
-    const buttons = form.querySelectorAll("button");
-    buttons.forEach((b) => { b.disabled = true; });
+    // Not `disabled`: that would take the keyboard focus off the button.
+    if (form.dataset.busy) return;
+    form.dataset.busy = "1";
     try {
       const r = await fetch(form.dataset.api, init);
       const answer = r.status === 204 ? null : await r.json().catch(() => null);
@@ -174,13 +186,15 @@
       if (form.classList.contains("reply")) {
         form.elements.text.value = "";
         const parts = answer?.segments > 1 ? `, ${answer.segments} parts` : "";
-        notice(m, `Sending to ${body.to} (reference ${answer?.reference}${parts})…`);
+        if (!settled.has(`${m}:${answer?.reference}`)) {
+          notice(m, `Sending to ${body.to} (reference ${answer?.reference}${parts})…`);
+        }
       }
       if (m) refresh(m);
     } catch (e) {
       if (m) notice(m, e.message, true);
     } finally {
-      buttons.forEach((b) => { b.disabled = false; });
+      delete form.dataset.busy;
     }
   });
 

@@ -27,7 +27,9 @@ use serde::Deserialize;
 pub use accounts::{Account, BindType, BindTypes, MessageIdFormat};
 pub use hlr::{HlrConfig, HlrProfile, Subscriber, SubscriberMatch};
 pub use pattern::{AddressRange, Pattern};
-pub use server::{AirConfig, DeliveryConfig, HttpConfig, SmppConfig, StoreConfig, SyncMode, TlsConfig};
+pub use server::{
+    AirConfig, DeliveryConfig, HttpConfig, SmppConfig, StoreConfig, SyncMode, TlsConfig,
+};
 pub use status::{command_status_name, parse_command_status};
 pub use types::{Password, Probability, SystemId};
 

@@ -57,7 +57,12 @@ pub fn submit(dest: &str, data_coding: u8, esm_class: u8, short_message: &[u8]) 
 }
 
 pub fn text_submit(dest: &str, text: &str) -> SubmitSm {
-    submit(dest, 0x00, esm::DEFAULT, &wire::text::gsm7::encode(text).expect("GSM text"))
+    submit(
+        dest,
+        0x00,
+        esm::DEFAULT,
+        &wire::text::gsm7::encode(text).expect("GSM text"),
+    )
 }
 
 /// The receipt for `message_id`: (stat, err), skipping other deliver_sm.
@@ -79,7 +84,10 @@ pub async fn receipts(events: &mut EventStream, ids: &[String]) -> Vec<(String, 
             }
         }
     };
-    if tokio::time::timeout(Duration::from_secs(20), wait).await.is_err() {
+    if tokio::time::timeout(Duration::from_secs(20), wait)
+        .await
+        .is_err()
+    {
         panic!("receipts for {ids:?} not all in within 20 s: {got:?}");
     }
     ids.iter().map(|id| got[id].clone()).collect()

@@ -142,11 +142,9 @@ impl RawSubscriber {
             return Ok(HandsetProvision::default());
         }
         if self.profile != HlrProfile::Handset || self.number.is_none() {
-            return Err(
-                "imsi, kind, operator, barred and roaming apply only to a \
+            return Err("imsi, kind, operator, barred and roaming apply only to a \
                  profile = \"handset\" entry with a number"
-                    .into(),
-            );
+                .into());
         }
         if let Some(imsi) = &self.imsi
             && (!(6..=15).contains(&imsi.len()) || !imsi.bytes().all(|b| b.is_ascii_digit()))

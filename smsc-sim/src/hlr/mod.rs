@@ -218,6 +218,15 @@ impl Hlr {
         Some(s.clone())
     }
 
+    /// Handset subscribers by state word (attached, detached, ...).
+    pub fn handset_states(&self) -> std::collections::BTreeMap<&'static str, u64> {
+        let mut counts = std::collections::BTreeMap::new();
+        for s in self.registry().subscribers.values() {
+            *counts.entry(s.state()).or_insert(0) += 1;
+        }
+        counts
+    }
+
     pub fn handsets(&self) -> Vec<HandsetSubscriber> {
         let mut all: Vec<_> = self.registry().subscribers.values().cloned().collect();
         all.sort_by(|a, b| a.msisdn.cmp(&b.msisdn));

@@ -47,6 +47,22 @@ pub fn render(s: &Snapshot) -> String {
     let _ = writeln!(out, "smsc_sessions_open {}", s.sessions_open);
     header(
         &mut out,
+        "smsc_handsets",
+        "gauge",
+        "Handset subscribers by state.",
+    );
+    for (state, n) in &s.handsets {
+        let _ = writeln!(out, "smsc_handsets{{state=\"{state}\"}} {n}");
+    }
+    header(
+        &mut out,
+        "smsc_cells",
+        "gauge",
+        "Connected handset-sim cells.",
+    );
+    let _ = writeln!(out, "smsc_cells {}", s.cells);
+    header(
+        &mut out,
         "smsc_messages",
         "gauge",
         "Messages in the store by state.",
@@ -102,6 +118,8 @@ mod tests {
     fn exposition_has_help_type_and_samples() {
         let s = Snapshot {
             sessions_open: 2,
+            handsets: [("attached", 3), ("detached", 1)].into_iter().collect(),
+            cells: 1,
             counters: vec![
                 Counter {
                     name: "binds_total",
@@ -133,6 +151,8 @@ mod tests {
             "smsc_messages{state=\"ENROUTE\"} 1",
             "smsc_messages{state=\"DELIVERED\"} 6",
             "smsc_account_outbox{account=\"a\\\"b\"} 4",
+            "smsc_handsets{state=\"attached\"} 3",
+            "smsc_cells 1",
         ] {
             assert!(
                 text.lines().any(|l| l == line),

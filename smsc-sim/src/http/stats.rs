@@ -37,6 +37,10 @@ pub struct AccountStats {
 #[derive(Debug)]
 pub struct Snapshot {
     pub sessions_open: u64,
+    /// Handset subscribers by state word.
+    pub handsets: BTreeMap<&'static str, u64>,
+    /// Connected cells.
+    pub cells: usize,
     pub counters: Vec<Counter>,
     /// Every state, zero included, in message_state order.
     pub messages: Vec<(MessageState, u64)>,
@@ -133,8 +137,14 @@ pub(super) async fn snapshot(core: &Core) -> Result<Snapshot, StoreError> {
         })
         .collect();
     accounts.sort_by(|a, b| a.system_id.cmp(&b.system_id));
+    let mut handsets = core.hlr.handset_states();
+    for state in ["attached", "detached", "memory_full", "barred", "roaming"] {
+        handsets.entry(state).or_insert(0);
+    }
     Ok(Snapshot {
         sessions_open: core.stats.sessions_open.load(Ordering::Relaxed),
+        handsets,
+        cells: core.cells.list().len(),
         counters: counters(&core.stats),
         messages,
         accounts,
@@ -144,6 +154,8 @@ pub(super) async fn snapshot(core: &Core) -> Result<Snapshot, StoreError> {
 #[derive(Debug, Serialize)]
 pub struct StatsView {
     sessions_open: u64,
+    handsets: BTreeMap<&'static str, u64>,
+    cells: usize,
     counters: BTreeMap<&'static str, u64>,
     messages: BTreeMap<MessageState, u64>,
     accounts: Vec<AccountStats>,
@@ -153,6 +165,8 @@ impl From<Snapshot> for StatsView {
     fn from(s: Snapshot) -> Self {
         StatsView {
             sessions_open: s.sessions_open,
+            handsets: s.handsets,
+            cells: s.cells,
             counters: s.counters.iter().map(|c| (c.name, c.value)).collect(),
             messages: s.messages.into_iter().collect(),
             accounts: s.accounts,

@@ -1,5 +1,5 @@
 //! Tests of the air link: golden bytes per frame (`golden`), rejected frames
-//! (`malformed`), property tests (`prop`) and a link over `tokio::io::duplex` (`link`).
+//! (`malformed`), property tests (`props`) and a link over `tokio::io::duplex` (`link`).
 
 use bytes::BytesMut;
 use tokio_util::codec::{Decoder, Encoder};
@@ -10,12 +10,12 @@ use crate::msisdn::{Imsi, Msisdn};
 mod golden;
 mod link;
 mod malformed;
-mod prop;
+mod props;
 
 /// Bytes from whitespace-separated hex.
 fn hex(s: &str) -> Vec<u8> {
     let digits: Vec<u8> = s.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
-    assert!(digits.len() % 2 == 0, "odd hex {s:?}");
+    assert!(digits.len().is_multiple_of(2), "odd hex {s:?}");
     digits
         .chunks(2)
         .map(|p| u8::from_str_radix(std::str::from_utf8(p).expect("ascii"), 16).expect("hex digit"))

@@ -29,13 +29,18 @@ pub fn text_user_data(
     if let Ok(parts) = try_text_user_data(text, reference, class) {
         return parts;
     }
-    let encoding = smallest_encoding(text);
+    // Each prefix is measured in the alphabet it would be sent in; the part
+    // count only grows with the prefix, so a binary search finds the cut.
     let fits = |chars: usize| {
         let prefix: String = text.chars().take(chars).collect();
-        segment_count(&prefix, encoding, Concatenation::Udh8(reference))
-            .is_ok_and(|n| n <= MAX_PARTS)
+        segment_count(
+            &prefix,
+            smallest_encoding(&prefix),
+            Concatenation::Udh8(reference),
+        )
+        .is_ok_and(|n| n <= MAX_PARTS)
     };
-    // Binary search for the longest fitting prefix: `fits(0)` always holds.
+    // `fits(0)` always holds: the empty text is one part.
     let (mut lo, mut hi) = (0, text.chars().count());
     while lo < hi {
         let mid = lo + (hi - lo).div_ceil(2);
@@ -43,7 +48,7 @@ pub fn text_user_data(
     }
     let prefix: String = text.chars().take(lo).collect();
     try_text_user_data(&prefix, reference, class)
-        .expect("a prefix that segments into 255 parts always converts")
+        .expect("the prefix was just segmented into at most 255 parts")
 }
 
 /// Like [`text_user_data`], but a text longer than 255 parts is an error.

@@ -1,15 +1,19 @@
 //! Tests of the TPDU codecs: published golden vectors ([`golden`],
-//! [`golden_reports`]), field codecs ([`fields`]), malformed input
-//! ([`malformed`]) and property tests ([`props`], [`fuzz`]) over the
-//! strategies in [`strategies`].
+//! [`golden_submit`], [`golden_reports`]), field codecs ([`fields`],
+//! [`validity_split`]), malformed input ([`malformed`]) and property tests
+//! ([`props`], [`fuzz`]) over the strategies in [`strategies`] and
+//! [`strategies_tpdu`].
 
 mod fields;
 mod fuzz;
 mod golden;
 mod golden_reports;
+mod golden_submit;
 mod malformed;
 mod props;
 mod strategies;
+mod strategies_tpdu;
+mod validity_split;
 
 /// Octets from a hex string; spaces are ignored so vectors can be split
 /// at field boundaries.

@@ -110,7 +110,7 @@ fn head(html: &mut String, title: &str) {
         html,
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title}</title>\
+         <title>{title}</title><link rel=\"icon\" href=\"data:,\">\
          <link rel=\"stylesheet\" href=\"{css}\">\
          <script src=\"{js}\" defer></script></head>",
         title = Esc(title),

@@ -46,9 +46,10 @@ pub fn screen(t: &TerminalInfo, inbox: &[InboxMessage], back: &str) -> String {
 }
 
 fn status_bar(t: &TerminalInfo, inbox: &[InboxMessage]) -> String {
-    let (bars, coverage) = match t.coverage {
-        true => (4, "in coverage"),
-        false => (0, "out of coverage"),
+    let (bars, coverage) = match (t.power, t.coverage) {
+        (false, _) => (0, "none, switched off"),
+        (true, false) => (0, "out of coverage"),
+        (true, true) => (4, "in coverage"),
     };
     let network = match (t.power, t.coverage, t.registration) {
         (false, _, _) => "Off".to_owned(),

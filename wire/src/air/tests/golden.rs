@@ -157,7 +157,20 @@ fn field_limits_are_inclusive() {
     let bytes = encode(&frame);
     assert_eq!(&bytes[..4], &(2u32 + 13 + 2 + 65535).to_be_bytes());
     assert_eq!(&bytes[19..21], &hex("ffff"));
-    assert_eq!(decode_one(&bytes), AirInbound::Frame(frame));
+    // The default maximum (64 KiB) is below this frame; a larger codec takes it whole.
+    let (items, failed) = decode_all(&mut AirCodec::new(1 << 17), &bytes);
+    assert!(
+        !failed && items == [AirInbound::Frame(frame)],
+        "large frame did not round-trip"
+    );
+    let (items, _) = decode_all(&mut AirCodec::default(), &bytes);
+    assert!(matches!(
+        items[..],
+        [AirInbound::Malformed(AirFrameError {
+            kind: AirFrameErrorKind::TooLong { .. },
+            ..
+        })]
+    ));
 }
 
 #[test]

@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 
-use super::strategies::{deliver, status_report, submit};
+use super::strategies_tpdu::{deliver, status_report, submit};
 use crate::tpdu::*;
 
 /// Decodes with every decoder; each success must survive encode → decode.

@@ -1,4 +1,4 @@
-//! Published SMS-DELIVER and SMS-SUBMIT vectors, checked field by field and
+//! Published SMS-DELIVER vectors, checked field by field and
 //! re-encoded to the same octets. Where a source prints a whole PDU with
 //! the SMSC address in front (the AT-command form), only the TPDU after it
 //! is used.
@@ -24,14 +24,6 @@ fn deliver_with_fill(h: &str, fix: (usize, u8)) -> SmsDeliver {
     bytes[fix.0] = fix.1;
     assert_eq!(d.encode().unwrap(), bytes, "re-encodes with zero fill bits");
     d
-}
-
-fn submit(h: &str) -> SmsSubmit {
-    let bytes = hex(h);
-    let s = SmsSubmit::decode(&bytes).expect("golden SMS-SUBMIT decodes");
-    assert_eq!(s.encode().unwrap(), bytes, "re-encodes to the same octets");
-    assert_eq!(decode_mo(&bytes).unwrap(), MoTpdu::Submit(s.clone()));
-    s
 }
 
 fn concat8(reference: u8, total: u8, seq: u8) -> Option<UserDataHeader> {
@@ -64,33 +56,6 @@ fn dreamfabric_deliver_hellohello() {
         ts((1999, 3, 29), (15, 16, 59), 8)
     );
     assert_eq!(d.user_data, UserData::text("hellohello"));
-}
-
-/// The same page's SMS-SUBMIT with TP-VP `AA` (relative, 4 days), and the
-/// widely quoted no-VP form `0001000B915121551532F400000AE8...` (first
-/// octet 01, SMSC octet `00` dropped).
-#[test]
-fn dreamfabric_submits_hellohello() {
-    let s = submit("11 00 0B916407281553F8 00 00 AA 0A E8329BFD4697D9EC37");
-    assert_eq!(
-        s.destination_address,
-        TpAddress::international("46708251358")
-    );
-    assert_eq!(s.validity_period, Some(ValidityPeriod::Relative(0xAA)));
-    assert_eq!(
-        s.validity_period.unwrap().duration(),
-        Some(std::time::Duration::from_secs(4 * 24 * 3600))
-    );
-    assert_eq!(s.user_data, UserData::text("hellohello"));
-
-    let s = submit("01 00 0B915121551532F4 00 00 0A E8329BFD4697D9EC37");
-    assert_eq!(
-        s.destination_address,
-        TpAddress::international("15125551234")
-    );
-    assert_eq!((s.message_reference, s.validity_period), (0, None));
-    assert!(!s.reject_duplicates && !s.status_report_request && !s.reply_path);
-    assert_eq!(s.user_data, UserData::text("hellohello"));
 }
 
 /// ModemManager src/tests/test-sms-part-3gpp.c `test_pdu1`: extension
@@ -175,7 +140,10 @@ fn modemmanager_concatenated_gsm7() {
     ];
     assert_eq!(parts[0].user_data.header, concat8(0x4C, 2, 1));
     assert_eq!(parts[1].user_data.header, concat8(0x4C, 2, 2));
-    assert!(!parts[0].more_messages_to_send, "0x44 sets TP-MMS and TP-UDHI");
+    assert!(
+        !parts[0].more_messages_to_send,
+        "0x44 sets TP-MMS and TP-UDHI"
+    );
     assert_eq!(
         parts[1].service_centre_timestamp,
         ts((2012, 4, 25), (19, 56, 51), -16)
@@ -254,60 +222,4 @@ fn modemmanager_dcs_group_f_class_1() {
              passe : sw2ced pour gérer votre compte SFR sur www.sfr.fr ou par téléphone au 963"
         )
     );
-}
-
-/// ModemManager `test_pdu_stored_by_us`: an SMS-SUBMIT with TP-SRR, no
-/// TP-VP, a national-format destination and 17 Chinese characters in UCS-2.
-#[test]
-fn modemmanager_submit_ucs2_chinese() {
-    let s = submit(
-        "21 00 098136397339F7 00 08 22
-         4F60597D4F60597D4F60597D4F60597D4F60597D4F60597D4F60597D4F60597D4F60",
-    );
-    assert!(s.status_report_request);
-    assert_eq!(s.destination_address.ton, TypeOfNumber::Unknown);
-    assert_eq!(s.destination_address.npi, NumberingPlan::Isdn);
-    assert_eq!(s.destination_address.value, "639337937");
-    assert_eq!(
-        s.user_data,
-        UserData::text("你好你好你好你好你好你好你好你好你")
-    );
-}
-
-/// ModemManager's PDU creator tests (`test_create_pdu_ucs2_no_smsc`,
-/// `test_create_pdu_gsm_3`, `..._no_validity`): our encoder must write the
-/// same octets from the same fields. TP-VP 0 is their "5 minutes".
-#[test]
-fn modemmanager_submit_encodings() {
-    let to = |digits: &str| TpAddress::international(digits);
-    let base = SmsSubmit {
-        reject_duplicates: false,
-        reply_path: false,
-        status_report_request: false,
-        message_reference: 0,
-        destination_address: to("15555551234"),
-        protocol_identifier: 0,
-        dcs: DataCodingScheme::UCS2,
-        validity_period: Some(ValidityPeriod::Relative(0)),
-        user_data: UserData::text("Да здравствует король, детка!"),
-    };
-    let expected = hex("11 00 0B915155551532F4 00 08 00 3A
-         0414 0430 0020 0437 0434 0440 0430 0432 0441 0442 0432 0443 0435 0442 0020
-         043A 043E 0440 043E 043B 044C 002C 0020 0434 0435 0442 043A 0430 0021");
-    assert_eq!(base.encode().unwrap(), expected);
-
-    let gsm = SmsSubmit {
-        destination_address: to("15556661234"),
-        dcs: DataCodingScheme::GSM7,
-        user_data: UserData::text("This is really cool ΔΔΔΔΔ"),
-        ..base
-    };
-    let gsm_tail = "0B915155661632F4 00 00 00 19 54747A0E4ACF41F27298CDCE83C6EF371B0481402010";
-    assert_eq!(gsm.encode().unwrap(), hex(&format!("11 00 {gsm_tail}")));
-    let no_vp = SmsSubmit {
-        validity_period: None,
-        ..gsm
-    };
-    let no_vp_tail = gsm_tail.replacen("00 00 00 19", "00 00 19", 1);
-    assert_eq!(no_vp.encode().unwrap(), hex(&format!("01 00 {no_vp_tail}")));
 }

@@ -4,6 +4,7 @@
 use proptest::prelude::*;
 
 use super::strategies::*;
+use super::strategies_tpdu::*;
 use crate::text::{Concatenation, segment_count, smallest_encoding};
 use crate::tpdu::*;
 
