@@ -10,6 +10,7 @@
 //! link a handset attached through, and [`Cells::deliver`] sends the
 //! message's TPDUs over it and resolves with the terminal's answer.
 
+mod delivery;
 mod mo;
 mod session;
 

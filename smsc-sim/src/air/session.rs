@@ -22,28 +22,28 @@ use tokio_util::sync::CancellationToken;
 use wire::air::{AirCodec, AirErrorCode, AirFrame, AirInbound, RpCause};
 use wire::msisdn::Msisdn;
 
-use super::{AirOutcome, CellCmd};
+use super::AirOutcome;
 use crate::core::{Core, Stats};
 use crate::hlr::{Attached, CellRef, Presence};
 
-struct Delivery {
-    msisdn: Msisdn,
+pub(super) struct Delivery {
+    pub(super) msisdn: Msisdn,
     /// Segments still to send, next first.
-    rest: std::vec::IntoIter<Vec<u8>>,
-    reply: oneshot::Sender<AirOutcome>,
-    deadline: Instant,
+    pub(super) rest: std::vec::IntoIter<Vec<u8>>,
+    pub(super) reply: oneshot::Sender<AirOutcome>,
+    pub(super) deadline: Instant,
 }
 
-struct Cell {
-    core: Arc<Core>,
-    link: u64,
-    name: String,
-    peer: SocketAddr,
-    next_ref: u32,
-    deliveries: HashMap<u32, Delivery>,
-    last_read: Instant,
+pub(super) struct Cell {
+    pub(super) core: Arc<Core>,
+    pub(super) link: u64,
+    pub(super) name: String,
+    pub(super) peer: SocketAddr,
+    pub(super) next_ref: u32,
+    pub(super) deliveries: HashMap<u32, Delivery>,
+    pub(super) last_read: Instant,
     /// Frames from spawned tasks (MO answers) to write.
-    answers: mpsc::Sender<AirFrame>,
+    pub(super) answers: mpsc::Sender<AirFrame>,
 }
 
 pub async fn serve(core: Arc<Core>, stream: TcpStream, peer: SocketAddr, token: CancellationToken) {
@@ -232,81 +232,6 @@ impl Cell {
         let switch = self.core.switch.clone();
         let msisdn = msisdn.as_str().to_owned();
         tokio::spawn(async move { switch.alert(msisdn).await });
-    }
-
-    fn next_reference(&mut self) -> u32 {
-        let r = self.next_ref;
-        self.next_ref = self.next_ref.wrapping_add(1).max(1);
-        r
-    }
-
-    fn on_cmd(&mut self, cmd: CellCmd) -> Vec<AirFrame> {
-        match cmd {
-            CellCmd::Deliver {
-                msisdn,
-                tpdus,
-                reply,
-            } => {
-                let delivery = Delivery {
-                    msisdn,
-                    rest: tpdus.into_iter(),
-                    reply,
-                    deadline: Instant::now(),
-                };
-                self.send_next(delivery)
-            }
-            CellCmd::StatusReport { msisdn, tpdu } => vec![AirFrame::StatusReport { msisdn, tpdu }],
-        }
-    }
-
-    /// Send the next segment of `d`, or resolve it when none is left.
-    fn send_next(&mut self, mut d: Delivery) -> Vec<AirFrame> {
-        let Some(tpdu) = d.rest.next() else {
-            let _ = d.reply.send(AirOutcome::Delivered);
-            return vec![];
-        };
-        let reference = self.next_reference();
-        d.deadline = Instant::now() + self.core.air_settings.deliver_timeout;
-        let frame = AirFrame::Deliver {
-            reference,
-            msisdn: d.msisdn.clone(),
-            tpdu,
-        };
-        self.deliveries.insert(reference, d);
-        vec![frame]
-    }
-
-    fn on_answer(&mut self, reference: u32, refused: Option<RpCause>) -> Vec<AirFrame> {
-        let Some(d) = self.deliveries.remove(&reference) else {
-            return vec![AirFrame::Error {
-                code: AirErrorCode::UNEXPECTED_FRAME,
-                message: format!("no delivery with reference {reference} is pending"),
-            }];
-        };
-        match refused {
-            None => self.send_next(d),
-            Some(cause) => {
-                let _ = d.reply.send(AirOutcome::Refused(cause));
-                vec![]
-            }
-        }
-    }
-
-    fn on_timeouts(&mut self) -> Vec<AirFrame> {
-        let now = Instant::now();
-        let late: Vec<u32> = self
-            .deliveries
-            .iter()
-            .filter(|(_, d)| d.deadline <= now)
-            .map(|(r, _)| *r)
-            .collect();
-        for r in late {
-            if let Some(d) = self.deliveries.remove(&r) {
-                tracing::info!(peer = %self.peer, msisdn = %d.msisdn, "no deliver-ack in time");
-                let _ = d.reply.send(AirOutcome::Timeout);
-            }
-        }
-        vec![]
     }
 
     fn close(self) {

@@ -13,26 +13,27 @@
 //! submitting account's outbox. cancel_sm and replace_sm come here because
 //! only this task knows whether a message is still undelivered.
 
+mod finish;
+mod handle;
 mod handset;
+mod ops;
 pub mod sms_deliver;
+
+use handle::Cmd;
+pub use handle::{SwitchHandle, SwitchInbox, channel};
 
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures::StreamExt;
-use tokio::sync::{mpsc, oneshot};
 use tokio_util::time::DelayQueue;
 use tokio_util::time::delay_queue::Key;
-use wire::smpp::rusmpp::CommandStatus;
 
-use crate::air::AirOutcome;
-use crate::core::{Core, Stats};
+use crate::core::Core;
 use crate::hlr::{ERR_UNKNOWN_SUBSCRIBER, Route};
 use crate::message::{Message, MessageState};
-use crate::outbox::{Outgoing, OutgoingKind};
 use crate::receipts;
-use crate::store::{MessageUpdate, PendingReceipt};
 
 /// Which messages a cancel_sm names: one id, or all of source→dest (and service_type).
 #[derive(Debug, Clone)]
@@ -53,77 +54,6 @@ pub struct Replacement {
     pub deliver_at: Option<i64>,
     pub expires_at: Option<i64>,
     pub registered_delivery: u8,
-}
-
-type Answer = oneshot::Sender<Result<(), CommandStatus>>;
-
-enum Cmd {
-    Submit(Box<Message>),
-    /// replace_if_present_flag = 1: replaces pending messages from the same
-    /// account with the same source, destination and service_type.
-    SubmitReplacing(Box<Message>),
-    Cancel(CancelTarget, Answer),
-    Replace(Replacement, Answer),
-    /// The network learned that this number is reachable again.
-    Alert(String),
-    /// A delivery over the air ended.
-    Outcome(String, AirOutcome),
-}
-
-#[derive(Debug, Clone)]
-pub struct SwitchHandle {
-    tx: mpsc::Sender<Cmd>,
-}
-
-/// Receiving end, handed to [`run`] once the core exists.
-pub struct SwitchInbox(mpsc::Receiver<Cmd>);
-
-impl std::fmt::Debug for SwitchInbox {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("SwitchInbox")
-    }
-}
-
-pub fn channel() -> (SwitchHandle, SwitchInbox) {
-    let (tx, rx) = mpsc::channel(4096);
-    (SwitchHandle { tx }, SwitchInbox(rx))
-}
-
-impl SwitchHandle {
-    pub async fn submit(&self, m: Message) {
-        let _ = self.tx.send(Cmd::Submit(Box::new(m))).await;
-    }
-
-    pub async fn cancel(&self, target: CancelTarget) -> Result<(), CommandStatus> {
-        let (tx, rx) = oneshot::channel();
-        self.tx
-            .send(Cmd::Cancel(target, tx))
-            .await
-            .map_err(|_| CommandStatus::EsmeRsyserr)?;
-        rx.await.unwrap_or(Err(CommandStatus::EsmeRsyserr))
-    }
-
-    pub async fn submit_replacing(&self, m: Message) {
-        let _ = self.tx.send(Cmd::SubmitReplacing(Box::new(m))).await;
-    }
-
-    /// The handset `msisdn` attached or has memory again: retry now.
-    pub async fn alert(&self, msisdn: String) {
-        let _ = self.tx.send(Cmd::Alert(msisdn)).await;
-    }
-
-    async fn outcome(&self, id: String, outcome: AirOutcome) {
-        let _ = self.tx.send(Cmd::Outcome(id, outcome)).await;
-    }
-
-    pub async fn replace(&self, change: Replacement) -> Result<(), CommandStatus> {
-        let (tx, rx) = oneshot::channel();
-        self.tx
-            .send(Cmd::Replace(change, tx))
-            .await
-            .map_err(|_| CommandStatus::EsmeRsyserr)?;
-        rx.await.unwrap_or(Err(CommandStatus::EsmeRsyserr))
-    }
 }
 
 enum Timer {
@@ -279,203 +209,5 @@ impl Switch {
             return self.finish(id, MessageState::Expired, p.m.error_code);
         }
         self.finish(id, MessageState::Delivered, 0);
-    }
-
-    /// Move a message to a final state, apply receipt faults, persist and queue the receipt.
-    fn finish(&mut self, id: &str, state: MessageState, error_code: u16) {
-        let Some(Pending { mut m, key, .. }) = self.pending.remove(id) else {
-            return;
-        };
-        self.clear_timer(key);
-        self.unpark(&m.dest.addr, id);
-        self.core.journal.record(
-            &m.dest.addr,
-            id,
-            "final",
-            format!("{} err:{error_code:03}", state.receipt_word()),
-        );
-        let fault = self.core.faults.on_receipt(&m.account, &m.dest.addr);
-        let (state, error_code) = match fault.override_state {
-            Some((s, e)) if m.state != MessageState::Deleted && state != MessageState::Deleted => {
-                (s, e)
-            }
-            _ => (state, error_code),
-        };
-        let counter = if state == MessageState::Delivered {
-            &self.core.stats.delivered
-        } else {
-            &self.core.stats.failed
-        };
-        Stats::inc(counter);
-        m.state = state;
-        m.error_code = error_code;
-        m.done_at = Some(self.core.clock.now_ms());
-        let receipt = receipts::final_receipt_due(m.registered_delivery, state) && !fault.drop;
-        let update = MessageUpdate {
-            state,
-            done_at: m.done_at,
-            error_code,
-            attempts: m.attempts,
-            deliver_at: None,
-        };
-        let core = Arc::clone(&self.core);
-        if receipt {
-            self.emit_receipt(m, state, error_code, Some(update), fault.delay);
-        } else {
-            tokio::spawn(async move {
-                if let Err(e) = core.store.update(&m.id, update).await {
-                    tracing::error!(error = %e, "recording a final state failed");
-                }
-            });
-        }
-    }
-
-    /// Persist and queue a receipt: a final one together with the final state
-    /// in `update`, or an intermediate notification when `update` is None.
-    fn emit_receipt(
-        &self,
-        m: Message,
-        state: MessageState,
-        error_code: u16,
-        update: Option<MessageUpdate>,
-        delay: Option<Duration>,
-    ) {
-        let core = Arc::clone(&self.core);
-        let intermediate = update.is_none();
-        tokio::spawn(async move {
-            let now = core.clock.now_ms();
-            let pending = PendingReceipt {
-                receipt_id: 0,
-                account: m.account.clone(),
-                message_id: m.id.clone(),
-                state,
-                error_code,
-                intermediate,
-                created_at: now,
-            };
-            let stored = match update {
-                Some(u) => core.store.finish(&m.id, u, Some(pending)).await,
-                None => core.store.enqueue_receipt(pending).await.map(Some),
-            };
-            let receipt_id = match stored {
-                Ok(Some(id)) => id,
-                Ok(None) => return,
-                Err(e) => {
-                    tracing::error!(error = %e, "storing a receipt failed");
-                    return;
-                }
-            };
-            if let Some(d) = delay {
-                tokio::time::sleep(d).await;
-            }
-            let pdu = receipts::receipt_pdu(
-                &m,
-                state,
-                error_code,
-                m.done_at.unwrap_or(now),
-                intermediate,
-            );
-            if let Some(account) = core.accounts.get(&m.account) {
-                Stats::inc(&core.stats.receipts_sent);
-                account.outbox.push(Outgoing {
-                    kind: OutgoingKind::Receipt(receipt_id),
-                    pdu: Box::new(pdu),
-                });
-            }
-        });
-    }
-
-    /// SMPP 3.4 §5.2.18: a pending message with the same source address,
-    /// destination address and service_type is replaced by `new`. The old
-    /// one ends DELETED (its receipt, if asked for, says so); one being sent
-    /// over the air at this moment can no longer be replaced.
-    fn replace_present(&mut self, new: &Message) {
-        let old: Vec<String> = self
-            .pending
-            .values()
-            .filter(|p| {
-                let m = &p.m;
-                !p.in_flight
-                    && m.id != new.id
-                    && m.account == new.account
-                    && m.source.addr == new.source.addr
-                    && m.dest.addr == new.dest.addr
-                    && m.service_type == new.service_type
-            })
-            .map(|p| p.m.id.clone())
-            .collect();
-        for id in old {
-            self.hop(&id, "replaced", format!("by {}", new.id));
-            self.finish(&id, MessageState::Deleted, 0);
-        }
-    }
-
-    fn cancel(&mut self, t: CancelTarget) -> Result<(), CommandStatus> {
-        let ids: Vec<String> = match &t.message_id {
-            Some(id) => match self.pending.get(id).map(|p| &p.m) {
-                Some(m)
-                    if m.account == t.account
-                        && (t.source.is_empty() || t.source == m.source.addr) =>
-                {
-                    vec![id.clone()]
-                }
-                _ => return Err(CommandStatus::EsmeRcancelfail),
-            },
-            None => self
-                .pending
-                .values()
-                .map(|p| &p.m)
-                .filter(|m| {
-                    m.account == t.account
-                        && m.source.addr == t.source
-                        && m.dest.addr == t.dest
-                        && (t.service_type.is_empty() || t.service_type == m.service_type)
-                })
-                .map(|m| m.id.clone())
-                .collect(),
-        };
-        if ids.is_empty() {
-            return Err(CommandStatus::EsmeRcancelfail);
-        }
-        for id in ids {
-            self.finish(&id, MessageState::Deleted, 0);
-        }
-        Ok(())
-    }
-
-    async fn replace(&mut self, r: Replacement) -> Result<(), CommandStatus> {
-        let Some(m) = self
-            .pending
-            .get(&r.message_id)
-            .filter(|p| !p.in_flight)
-            .map(|p| &p.m)
-        else {
-            return Err(CommandStatus::EsmeRreplacefail);
-        };
-        if m.account != r.account || (!r.source.is_empty() && r.source != m.source.addr) {
-            return Err(CommandStatus::EsmeRreplacefail);
-        }
-        let mut m = m.clone();
-        m.payload = r.payload.clone();
-        m.registered_delivery = r.registered_delivery;
-        if let Some(t) = r.deliver_at {
-            m.deliver_at = Some(t);
-        }
-        if let Some(t) = r.expires_at {
-            m.expires_at = t;
-        }
-        let change = crate::store::Replacement {
-            payload: r.payload,
-            data_coding: None,
-            deliver_at: r.deliver_at,
-            expires_at: r.expires_at,
-            registered_delivery: r.registered_delivery,
-        };
-        self.core.store.replace(&m.id, change).await.map_err(|e| {
-            tracing::error!(error = %e, "replace_sm store update failed");
-            CommandStatus::EsmeRreplacefail
-        })?;
-        self.schedule(m);
-        Ok(())
     }
 }

@@ -2,6 +2,7 @@
 //! on the exact-framing codec, so tests can send valid and malformed PDUs.
 #![allow(dead_code)]
 
+pub mod cell;
 pub mod http;
 
 use std::net::SocketAddr;

@@ -15,16 +15,18 @@ use tokio_util::task::TaskTracker;
 
 use crate::accounts::Accounts;
 use crate::clock::Clock;
-use crate::config::{Config, HlrProfile, SubscriberMatch};
-use crate::core::{AirSettings, Core, IdGen, SmppSettings, Stats};
+use crate::config::Config;
+use crate::core::{AirSettings, Core, IdGen, Stats};
 use crate::faults::FaultEngine;
-use crate::hlr::{HandsetSubscriber, Hlr, HlrEntry, Profile, Registry};
-use crate::outbox::{Outgoing, OutgoingKind};
+use crate::hlr::Hlr;
 use crate::store::Store;
 use crate::switch::{self, SwitchInbox};
 
-/// Far enough to mean "never" without overflowing `Instant` arithmetic.
-const NEVER: Duration = Duration::from_secs(10 * 365 * 24 * 3600);
+mod from_config;
+mod restore;
+
+use from_config::{hlr_from, settings_from};
+use restore::restore;
 
 pub struct Smsc {
     core: Arc<Core>,
@@ -40,73 +42,6 @@ impl std::fmt::Debug for Smsc {
         f.debug_struct("Smsc")
             .field("smpp", &self.smpp.local_addr().ok())
             .finish()
-    }
-}
-
-fn profile(p: HlrProfile, delay: Duration) -> Profile {
-    match p {
-        HlrProfile::Auto => Profile::Auto {
-            delay_ms: delay.as_millis() as u64,
-        },
-        HlrProfile::Unknown => Profile::Unknown,
-        HlrProfile::Handset => Profile::Handset,
-    }
-}
-
-fn hlr_from(config: &Config) -> Hlr {
-    let h = &config.hlr;
-    let entries = h
-        .subscribers
-        .iter()
-        .map(|s| {
-            let (number, prefix) = match &s.target {
-                SubscriberMatch::Number(n) => (n.clone(), false),
-                SubscriberMatch::Prefix(p) => (p.clone(), true),
-            };
-            HlrEntry {
-                number,
-                prefix,
-                profile: profile(s.profile, s.delay.unwrap_or(h.auto_delay)),
-            }
-        })
-        .collect();
-    let mut registry = Registry::default();
-    for s in &h.subscribers {
-        if let (HlrProfile::Handset, SubscriberMatch::Number(n)) = (s.profile, &s.target) {
-            let operator = s
-                .handset
-                .operator
-                .clone()
-                .unwrap_or_else(|| h.operator.clone());
-            let mut sub = HandsetSubscriber::new(n.clone(), operator);
-            sub.imsi = s.handset.imsi.clone();
-            sub.kind = s.handset.kind.clone();
-            sub.barred = s.handset.barred;
-            sub.roaming = s.handset.roaming;
-            registry.provision(sub);
-        }
-    }
-    let auto_provision = h.auto_provision.then(|| h.operator.clone());
-    Hlr::with_registry(
-        profile(h.default_profile, h.auto_delay),
-        entries,
-        registry,
-        auto_provision,
-    )
-}
-
-fn settings_from(config: &Config) -> SmppSettings {
-    let s = &config.smpp;
-    SmppSettings {
-        max_pdu_len: s.max_pdu_len as usize,
-        bind_timeout: s.bind_timeout,
-        inactivity_timeout: s.inactivity_timeout.unwrap_or(NEVER),
-        enquire_link_interval: s.enquire_link.unwrap_or(NEVER),
-        response_timeout: s.response_timeout,
-        drain_timeout: s.drain_timeout,
-        default_validity: config.delivery.default_validity,
-        max_validity: config.delivery.max_validity,
-        system_id: "smsc-sim".into(),
     }
 }
 
@@ -275,46 +210,6 @@ impl Smsc {
         core.store.close().await?;
         Ok(())
     }
-}
-
-/// Hand undelivered messages back to the switch and queued receipts to their outboxes.
-async fn restore(core: &Arc<Core>) -> anyhow::Result<()> {
-    let unfinished = core.store.unfinished().await?;
-    let mut receipts = 0;
-    for account in core.accounts.iter() {
-        for r in core
-            .store
-            .pending_receipts(account.policy.system_id.as_str(), usize::MAX)
-            .await?
-        {
-            let Some(m) = core.store.get(&r.message_id).await? else {
-                continue;
-            };
-            let pdu = crate::receipts::receipt_pdu(
-                &m,
-                r.state,
-                r.error_code,
-                m.done_at.unwrap_or(r.created_at),
-                r.intermediate,
-            );
-            account.outbox.push(Outgoing {
-                kind: OutgoingKind::Receipt(r.receipt_id),
-                pdu: Box::new(pdu),
-            });
-            receipts += 1;
-        }
-    }
-    let mo = crate::mo::requeue(core, &unfinished);
-    tracing::info!(
-        messages = unfinished.len() - mo,
-        mo,
-        receipts,
-        "restored from the store"
-    );
-    for m in unfinished.into_iter().filter(|m| !m.origin.is_mo()) {
-        core.switch.submit(m).await;
-    }
-    Ok(())
 }
 
 /// Accept connections until shutdown; `tls` wraps each one before its session.
