@@ -1,1 +1,168 @@
-//! (being written)
+//! The payment flow of DESIGN.md, end to end: the merchant creates a
+//! payment ([`merchant`]); the shopper identifies with an online identity
+//! and password ([`checkout`]); a dynamic authorization code bound to the
+//! amount and payee goes to a registered terminal by SMS ([`code`]); the
+//! shopper enters it and the bank moves the money ([`confirm`]). Every
+//! change is a compare-and-set on the stored payment, written with its
+//! timeline event and, for final states, its webhook in one transaction.
+//! [`background`] expires payments, records delivery receipts and feeds the
+//! webhook worker.
+//!
+//! [`PaymentService`] is cheap to clone; the HTTP layer and the CLI call it.
+//! The SMS side is the [`SmsSender`] trait so the flow does not depend on
+//! how messages leave (an SMPP pool in production, a fake in unit tests).
+
+pub mod background;
+mod checkout;
+mod clock;
+mod code;
+mod confirm;
+mod error;
+mod merchant;
+mod webhook_body;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::future::BoxFuture;
+
+pub use checkout::{Identified, IdentifyRequest};
+pub use clock::Clock;
+pub use confirm::Confirmed;
+pub use error::PaymentError;
+pub use merchant::{CreatePayment, PaymentView};
+
+use crate::bank::Bank;
+use crate::codes::{CodeKey, CodePolicy, RateLimiter};
+use crate::customers::CustomerService;
+use crate::store::Store;
+
+/// What an SMSC accepted.
+#[derive(Debug, Clone)]
+pub struct SentSms {
+    pub smsc: String,
+    pub message_ids: Vec<String>,
+}
+
+/// Why an SMS did not go out.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum SmsFailure {
+    /// No SMSC is reachable now: the shopper may retry.
+    #[error("no SMS center is reachable: {0}")]
+    Unavailable(String),
+    /// The SMSC refused the message.
+    #[error("the SMS center refused the message: {0}")]
+    Rejected(String),
+}
+
+/// Sends one text to one number; `reference` names the payment in logs.
+pub trait SmsSender: Send + Sync {
+    fn send<'a>(
+        &'a self,
+        msisdn: &'a str,
+        text: &'a str,
+        reference: &'a str,
+    ) -> BoxFuture<'a, Result<SentSms, SmsFailure>>;
+}
+
+/// The knobs of the flow that are not the code policy.
+#[derive(Debug, Clone)]
+pub struct FlowSettings {
+    /// How long a payment may wait for the shopper before it expires.
+    pub payment_ttl: Duration,
+    /// Locale of the SMS when the customer has none ("en", "zh-CN").
+    pub default_locale: String,
+}
+
+impl Default for FlowSettings {
+    fn default() -> Self {
+        Self {
+            payment_ttl: Duration::from_secs(30 * 60),
+            default_locale: "en".into(),
+        }
+    }
+}
+
+struct Inner {
+    store: Store,
+    customers: CustomerService,
+    bank: Arc<dyn Bank>,
+    sms: Arc<dyn SmsSender>,
+    key: CodeKey,
+    policy: CodePolicy,
+    ip_starts: RateLimiter,
+    ip_checks: RateLimiter,
+    settings: FlowSettings,
+    clock: Clock,
+    /// Poked when a webhook was queued, so the worker sends it at once.
+    webhook_wake: tokio::sync::Notify,
+}
+
+#[derive(Clone)]
+pub struct PaymentService {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for PaymentService {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PaymentService")
+    }
+}
+
+impl PaymentService {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        store: Store,
+        customers: CustomerService,
+        bank: Arc<dyn Bank>,
+        sms: Arc<dyn SmsSender>,
+        key: CodeKey,
+        policy: CodePolicy,
+        settings: FlowSettings,
+        clock: Clock,
+    ) -> PaymentService {
+        let per_minute = |n: u32| {
+            RateLimiter::per_minute(n).expect("the policy validated per-IP limits as >= 1")
+        };
+        PaymentService {
+            inner: Arc::new(Inner {
+                ip_starts: per_minute(policy.per_ip_starts_per_min()),
+                ip_checks: per_minute(policy.per_ip_checks_per_min()),
+                store,
+                customers,
+                bank,
+                sms,
+                key,
+                policy,
+                settings,
+                clock,
+                webhook_wake: tokio::sync::Notify::new(),
+            }),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.inner.clock
+    }
+
+    pub fn policy(&self) -> &CodePolicy {
+        &self.inner.policy
+    }
+
+    pub fn customers(&self) -> &CustomerService {
+        &self.inner.customers
+    }
+
+    /// Resolves when a webhook was queued since the last call.
+    pub async fn webhook_queued(&self) {
+        self.inner.webhook_wake.notified().await
+    }
+
+    fn now(&self) -> i64 {
+        self.inner.clock.now_ms()
+    }
+}

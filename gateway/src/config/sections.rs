@@ -1,0 +1,130 @@
+//! The server sections of the configuration: `[http]`, `[merchant_api]`,
+//! `[store]`, `[admin]`, `[lockout]`, `[webhooks]` and `[sms]`. Each has
+//! defaults for every field and refuses unknown keys.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use crate::sms::Locale;
+use crate::store::SyncMode;
+
+/// `[http]`: checkout pages, the JSON checkout API and the admin API.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpConfig {
+    /// Default 127.0.0.1:8080; port 0 picks a free port.
+    pub listen: SocketAddr,
+    /// The URL shoppers reach the checkout at ("https://pay.example.com");
+    /// default: `http://` and the bound address.
+    pub public_url: Option<String>,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            public_url: None,
+        }
+    }
+}
+
+/// `[merchant_api]`: the merchant API over mutual TLS.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MerchantApiConfig {
+    /// Default 127.0.0.1:8443.
+    pub listen: SocketAddr,
+    /// DNS names and IP addresses the server certificate is issued for.
+    pub hosts: Vec<String>,
+}
+
+impl Default for MerchantApiConfig {
+    fn default() -> Self {
+        MerchantApiConfig {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8443)),
+            hosts: vec!["localhost".into(), "127.0.0.1".into()],
+        }
+    }
+}
+
+/// `[store]`: where the database, the CA and the code key live.
+#[derive(Debug, Clone, PartialEq, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoreConfig {
+    /// Default: chosen by the CLI (`--data-dir`).
+    pub data_dir: Option<PathBuf>,
+    /// Nothing on disk (tests, load runs); excludes `data_dir`.
+    pub memory: bool,
+    /// "full" (default: fsync every commit) or "normal".
+    pub sync: SyncMode,
+}
+
+/// `[admin]`: the admin API's bearer token; no token, no admin API.
+#[derive(Clone, PartialEq, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AdminConfig {
+    pub token: Option<String>,
+}
+
+/// Shortest admin token accepted.
+pub const MIN_ADMIN_TOKEN_LEN: usize = 16;
+
+impl fmt::Debug for AdminConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let token = self.token.as_ref().map(|_| "<redacted>");
+        f.debug_struct("AdminConfig")
+            .field("token", &token)
+            .finish()
+    }
+}
+
+/// `[lockout]`: wrong passwords before the identity locks, and wrong backup
+/// codes before only an administrator can unlock it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LockoutConfig {
+    pub max_password_failures: u32,
+    pub max_backup_failures: u32,
+}
+
+impl Default for LockoutConfig {
+    fn default() -> Self {
+        LockoutConfig {
+            max_password_failures: 3,
+            max_backup_failures: 3,
+        }
+    }
+}
+
+/// `[webhooks]`: delivery attempts before an outbox row is given up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct WebhooksConfig {
+    pub max_attempts: u32,
+}
+
+impl Default for WebhooksConfig {
+    fn default() -> Self {
+        WebhooksConfig { max_attempts: 20 }
+    }
+}
+
+impl WebhooksConfig {
+    /// The worker's settings: its defaults with these attempts.
+    pub fn worker_config(&self) -> crate::webhooks::WebhookConfig {
+        crate::webhooks::WebhookConfig {
+            max_attempts: self.max_attempts,
+            ..crate::webhooks::WebhookConfig::default()
+        }
+    }
+}
+
+/// `[sms]`: the locale of SMS texts for customers without one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SmsConfig {
+    pub locale: Locale,
+}

@@ -1,0 +1,78 @@
+//! The flow's background work: expire payments whose time is up, record
+//! the SMSCs' delivery receipts on the code and the payment's timeline, and
+//! hand the store's webhook outbox to the [`crate::webhooks`] worker.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use super::PaymentService;
+use crate::domain::PaymentState;
+use crate::sms::DeliveryReport;
+use crate::store::{DeliveryStatus, Store};
+use crate::webhooks::WebhookOutbox;
+
+impl PaymentService {
+    /// Expire due payments every `every` until cancelled.
+    pub async fn run_expiry(self, every: Duration, cancel: CancellationToken) {
+        loop {
+            tokio::select! {
+                _ = cancel.cancelled() => return,
+                _ = tokio::time::sleep(every) => {}
+            }
+            let due = match self.inner.store.payments_to_expire(self.now(), 100).await {
+                Ok(d) => d,
+                Err(e) => {
+                    tracing::error!(error = %e, "listing payments to expire failed");
+                    continue;
+                }
+            };
+            for p in due {
+                let detail = "the shopper did not finish in time";
+                if let Err(e) = self
+                    .finish(&p, PaymentState::Expired, "expired", detail, None)
+                    .await
+                {
+                    tracing::debug!(payment = %p.id, error = %e, "not expired");
+                }
+            }
+        }
+    }
+
+    /// Record each delivery receipt on its code and payment.
+    pub async fn run_receipts(self, mut reports: mpsc::Receiver<DeliveryReport>) {
+        while let Some(r) = reports.recv().await {
+            let status = match r.stat.as_str() {
+                "DELIVRD" => DeliveryStatus::Delivered,
+                "ENROUTE" | "ACCEPTD" | "SCHEDUL" => DeliveryStatus::Sent,
+                _ => DeliveryStatus::Failed,
+            };
+            let store = &self.inner.store;
+            match store
+                .code_receipt(&r.smsc, &r.message_id, status, r.at)
+                .await
+            {
+                Ok(Some(code)) => {
+                    let detail = format!(
+                        "{} for message_id {} (err {})",
+                        r.stat,
+                        r.message_id,
+                        r.err.as_deref().unwrap_or("-")
+                    );
+                    let _ = store
+                        .add_event(&code.payment_id, r.at, "receipt", &detail)
+                        .await;
+                }
+                Ok(None) => tracing::debug!(id = r.message_id, "receipt for no known code"),
+                Err(e) => tracing::error!(error = %e, "recording a receipt failed"),
+            }
+        }
+    }
+}
+
+/// The store's outbox for the webhook worker (the store implements it).
+pub fn outbox(store: &Store) -> Arc<dyn WebhookOutbox> {
+    Arc::new(store.clone())
+}

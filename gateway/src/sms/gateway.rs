@@ -1,0 +1,185 @@
+//! [`SmsGateway`]: the SMSCs in priority order, and `send` with failover.
+//!
+//! `start` validates every [`SmscConfig`], builds a [`Link`] per SMSC
+//! (sorted by priority, then file order), spawns one session task per bind
+//! and waits for each first connect attempt, so a gateway that returns has
+//! bound every SMSC that was reachable; the others keep retrying in the
+//! background. `send` encodes once, then walks the links as the module docs
+//! of `sms` describe. Dropping the gateway (or `shutdown`) stops the tasks.
+
+use std::sync::{
+    Arc, Mutex,
+    atomic::{AtomicU8, Ordering},
+};
+
+use tokio::{sync::mpsc, task::JoinHandle};
+use tokio_util::sync::CancellationToken;
+use tracing::{info, warn};
+use wire::msisdn::Msisdn;
+
+use super::{
+    DeliveryReport, SendError, SentSms, SmscConfig, StartError,
+    link::{self, Failure, Link},
+    pdu::{self, Source},
+};
+
+/// Capacity of the delivery report stream; a full stream slows the SMSC down.
+const REPORTS: usize = 1024;
+
+/// One SMSC's state, for health checks and admin pages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SmscStatus {
+    pub name: String,
+    pub priority: u32,
+    /// The sending session is bound.
+    pub up: bool,
+}
+
+/// The SMSCs and the session tasks; see the module docs.
+pub struct SmsGateway {
+    links: Vec<Arc<Link>>,
+    reference: AtomicU8,
+    cancel: CancellationToken,
+    tasks: Mutex<Vec<JoinHandle<()>>>,
+}
+
+impl std::fmt::Debug for SmsGateway {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmsGateway")
+            .field("smscs", &self.status())
+            .finish()
+    }
+}
+
+impl Drop for SmsGateway {
+    fn drop(&mut self) {
+        self.cancel.cancel();
+    }
+}
+
+impl SmsGateway {
+    /// Connects to every SMSC (see the module docs); the receiver gets the
+    /// delivery reports of all of them.
+    pub async fn start(
+        configs: Vec<SmscConfig>,
+    ) -> Result<(SmsGateway, mpsc::Receiver<DeliveryReport>), StartError> {
+        if configs.is_empty() {
+            return Err(StartError::NoSmsc);
+        }
+        let mut prepared = Vec::with_capacity(configs.len());
+        for (i, c) in configs.iter().enumerate() {
+            let error = |message: String| StartError::Config {
+                smsc: c.name.clone(),
+                message,
+            };
+            if configs[..i].iter().any(|o| o.name == c.name) {
+                return Err(error("the name is used twice".into()));
+            }
+            prepared.push((c, c.esme_configs().map_err(error)?));
+        }
+        prepared.sort_by_key(|(c, _)| c.priority);
+        let (tx, rx) = mpsc::channel(REPORTS);
+        let cancel = CancellationToken::new();
+        let (mut tasks, mut firsts, mut links) = (Vec::new(), Vec::new(), Vec::new());
+        for (c, esmes) in prepared {
+            let (ton, npi) = c.source_ton_npi();
+            let source = Source {
+                addr: c.source_addr.clone(),
+                ton,
+                npi,
+            };
+            let link = Arc::new(Link::new(
+                c.name.clone(),
+                c.priority,
+                c.message_id_format,
+                source,
+                c.max_rate,
+            ));
+            for (i, esme) in esmes.into_iter().enumerate() {
+                let (first_tx, first_rx) = tokio::sync::oneshot::channel();
+                firsts.push(first_rx);
+                tasks.push(tokio::spawn(link::run_session(
+                    link.clone(),
+                    esme,
+                    i == 0,
+                    tx.clone(),
+                    cancel.clone(),
+                    first_tx,
+                )));
+            }
+            links.push(link);
+        }
+        for first in firsts {
+            // Each attempt is bounded by its SMSC's response timeout.
+            let _ = first.await;
+        }
+        let gateway = SmsGateway {
+            links,
+            reference: AtomicU8::new(rand::random()),
+            cancel,
+            tasks: Mutex::new(tasks),
+        };
+        info!(smscs = ?gateway.status(), "SMS gateway started");
+        Ok((gateway, rx))
+    }
+
+    /// The SMSCs in the order `send` tries them.
+    pub fn status(&self) -> Vec<SmscStatus> {
+        self.links
+            .iter()
+            .map(|l| SmscStatus {
+                name: l.name.clone(),
+                priority: l.priority,
+                up: l.is_up(),
+            })
+            .collect()
+    }
+
+    /// Sends `text` to `msisdn`; `reference` (a payment id, say) only goes
+    /// to the logs, with the message ids. The text itself is never logged.
+    pub async fn send(
+        &self,
+        msisdn: &Msisdn,
+        text: &str,
+        reference: &str,
+    ) -> Result<SentSms, SendError> {
+        let concat_ref = self.reference.fetch_add(1, Ordering::Relaxed);
+        let parts = pdu::encode(text, concat_ref).map_err(SendError::Invalid)?;
+        for link in &self.links {
+            if !link.is_up() {
+                warn!(smsc = %link.name, reference, "SMSC link down; trying the next one");
+                continue;
+            }
+            match link.submit(msisdn, &parts).await {
+                Ok(message_ids) => {
+                    info!(smsc = %link.name, reference, ?message_ids, "SMS accepted");
+                    return Ok(SentSms {
+                        smsc: link.name.clone(),
+                        segments: message_ids.len(),
+                        message_ids,
+                    });
+                }
+                Err(Failure::Transient(why)) => {
+                    warn!(smsc = %link.name, reference, %why, "submit failed; trying the next SMSC");
+                }
+                Err(Failure::Rejected(status)) => {
+                    warn!(smsc = %link.name, reference, %status, "SMS rejected");
+                    return Err(SendError::Rejected(status));
+                }
+                Err(Failure::Invalid(why)) => return Err(SendError::Invalid(why)),
+            }
+        }
+        warn!(reference, "no SMSC accepted the SMS");
+        Err(SendError::AllSmscsDown)
+    }
+
+    /// Unbinds every session (each bounded by its response timeout) and
+    /// waits for the tasks to end.
+    pub async fn shutdown(&self) {
+        self.cancel.cancel();
+        let tasks = std::mem::take(&mut *self.tasks.lock().unwrap_or_else(|p| p.into_inner()));
+        for task in tasks {
+            let _ = task.await;
+        }
+    }
+}
