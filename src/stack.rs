@@ -1,13 +1,16 @@
-//! Start smsc-sim and handset-sim in one process, wired together.
+//! Start smsc-sim, handset-sim and the gateway in one process, wired
+//! together.
 //!
-//! [`StackConfig::from_fixtures`] reads `fixtures/smsc-sim.toml` and
-//! `fixtures/handset-sim.toml` (the same subscribers on both sides);
+//! [`StackConfig::from_fixtures`] reads `fixtures/smsc-sim.toml`,
+//! `fixtures/handset-sim.toml` and `fixtures/gateway.toml` (the same
+//! subscribers and customers everywhere);
 //! [`StackConfig::on_free_ports`] moves every listener to 127.0.0.1:0 and
 //! keeps messages in memory, for tests. [`Stack::start`] builds the SMSC
 //! first, points the cell at the air address it actually bound, starts the
 //! handsets and waits until every powered terminal in coverage has attached,
-//! so a test can submit at once. [`Stack::stop`] shuts the handsets down
-//! first (they detach cleanly) and then the SMSC (which unbinds its ESMEs).
+//! then starts the gateway bound to the SMSC, so a test can pay at once.
+//! [`Stack::stop`] shuts the gateway down first (it unbinds), then the
+//! handsets (they detach cleanly) and then the SMSC.
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -22,6 +25,7 @@ use tokio::task::JoinHandle;
 pub struct StackConfig {
     pub smsc: smsc_sim::Config,
     pub handsets: handset_sim::Config,
+    pub gateway: gateway::config::Config,
 }
 
 impl StackConfig {
@@ -30,6 +34,7 @@ impl StackConfig {
         Ok(Self {
             smsc: smsc_sim::Config::from_file(dir.join("smsc-sim.toml"))?,
             handsets: handset_sim::Config::from_file(dir.join("handset-sim.toml"))?,
+            gateway: gateway::config::Config::from_file(dir.join("gateway.toml"))?,
         })
     }
 
@@ -45,6 +50,10 @@ impl StackConfig {
         self.smsc.store.memory = true;
         self.smsc.store.data_dir = None;
         self.handsets.http.listen = any;
+        self.gateway.http.listen = any;
+        self.gateway.merchant_api.listen = any;
+        self.gateway.store.memory = true;
+        self.gateway.store.data_dir = None;
         self
     }
 }
@@ -52,18 +61,33 @@ impl StackConfig {
 type Task = JoinHandle<anyhow::Result<()>>;
 
 /// The running parts and where they listen.
-#[derive(Debug)]
 pub struct Stack {
     pub smpp: SocketAddr,
     pub smsc_http: SocketAddr,
     pub air: SocketAddr,
     pub handsets_http: SocketAddr,
+    pub gateway_http: SocketAddr,
+    pub gateway_merchant: SocketAddr,
+    /// The gateway's data directory (its CA, and the fixture merchants'
+    /// certificates under `merchants/<id>/`).
+    pub gateway_data: std::path::PathBuf,
+    pub payments: gateway::payments::PaymentService,
+    pub bank: std::sync::Arc<gateway::bank::SimBank>,
     stops: Vec<(oneshot::Sender<()>, Task)>,
 }
 
 fn spawn(run: impl FnOnce(oneshot::Receiver<()>) -> Task) -> (oneshot::Sender<()>, Task) {
     let (tx, rx) = oneshot::channel();
     (tx, run(rx))
+}
+
+impl std::fmt::Debug for Stack {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Stack")
+            .field("smpp", &self.smpp)
+            .field("gateway_http", &self.gateway_http)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Stack {
@@ -95,13 +119,6 @@ impl Stack {
                 let _ = rx.await;
             }))
         });
-        let stack = Stack {
-            smpp,
-            smsc_http,
-            air,
-            handsets_http,
-            stops: vec![handsets_stop, smsc_stop],
-        };
         let attached = async {
             loop {
                 let all = expected.iter().all(|m| {
@@ -117,7 +134,33 @@ impl Stack {
         tokio::time::timeout(Duration::from_secs(10), attached)
             .await
             .context("the fixture terminals did not attach within 10 s")?;
-        Ok(stack)
+        for smsc in &mut config.gateway.smsc {
+            smsc.address = smpp.to_string();
+        }
+        let gw = gateway::server::Gateway::build(config.gateway)
+            .await
+            .context("gateway")?;
+        let (gateway_http, gateway_merchant) = (gw.http_addr(), gw.merchant_addr());
+        let gateway_data = gw.data_dir().to_path_buf();
+        let payments = gw.payments();
+        let bank = gw.bank();
+        let gateway_stop = spawn(|rx| {
+            tokio::spawn(gw.run_until(async move {
+                let _ = rx.await;
+            }))
+        });
+        Ok(Stack {
+            smpp,
+            smsc_http,
+            air,
+            handsets_http,
+            gateway_http,
+            gateway_merchant,
+            gateway_data,
+            payments,
+            bank,
+            stops: vec![gateway_stop, handsets_stop, smsc_stop],
+        })
     }
 
     /// The handset-sim API base URL.
@@ -125,7 +168,7 @@ impl Stack {
         format!("http://{}", self.handsets_http)
     }
 
-    /// Stop the handsets, then the SMSC.
+    /// Stop the gateway, the handsets, then the SMSC.
     pub async fn stop(self) -> anyhow::Result<()> {
         for (tx, task) in self.stops {
             let _ = tx.send(());

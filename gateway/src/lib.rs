@@ -16,6 +16,7 @@ pub mod domain;
 pub mod http;
 pub mod payments;
 pub mod pki;
+pub mod server;
 pub mod sms;
 pub mod store;
 pub mod webhooks;

@@ -2,6 +2,8 @@
 //! ESME bound to it with our client, submit_sm builders and receipt waits.
 #![allow(dead_code)]
 
+pub mod merchant;
+
 use std::path::Path;
 use std::time::Duration;
 
@@ -137,4 +139,54 @@ pub async fn wait_state(stack: &Stack, msisdn: &str, state: &str) {
     tokio::time::timeout(Duration::from_secs(10), wait)
         .await
         .unwrap_or_else(|_| panic!("{msisdn} never became {state}"));
+}
+
+/// The Demo Shop merchant of the fixtures, over mutual TLS.
+pub fn demo_shop(stack: &Stack) -> merchant::Merchant {
+    merchant::Merchant::from_dir(
+        stack.gateway_merchant,
+        &stack.gateway_data.join("merchants").join("mer_demoshop"),
+    )
+}
+
+/// Create a payment as Demo Shop; returns its id.
+pub async fn create_payment(stack: &Stack, amount: &str) -> String {
+    let body = serde_json::json!({
+        "order_id": format!("order-{amount}"), "amount": amount, "currency": "GBP",
+        "description": "Test basket", "return_url": "https://shop.example/return",
+    });
+    let a = demo_shop(stack)
+        .call("POST", "/v1/payments", Some(&body), &[])
+        .await;
+    assert_eq!(a.status, 201, "{:?}", a.body);
+    a.body["id"].as_str().expect("payment id").to_owned()
+}
+
+/// A step of the JSON checkout API: (status, body).
+pub async fn checkout(stack: &Stack, id: &str, step: &str, body: Value) -> (u16, Value) {
+    let url = format!("http://{}/api/v1/checkout/{id}/{step}", stack.gateway_http);
+    let r = reqwest::Client::new()
+        .post(url)
+        .json(&body)
+        .send()
+        .await
+        .expect("checkout API answers");
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+/// Identify as `identity` with `password`.
+pub async fn identify(stack: &Stack, id: &str, identity: &str, password: &str) -> (u16, Value) {
+    let body = serde_json::json!({ "identity": identity, "password": password });
+    checkout(stack, id, "identify", body).await
+}
+
+pub async fn bank_balance(stack: &Stack, account: &str) -> i64 {
+    stack
+        .bank
+        .balance(account)
+        .await
+        .expect("bank answers")
+        .expect("account exists")
+        .minor
 }

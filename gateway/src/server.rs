@@ -1,0 +1,295 @@
+//! The gateway as a library value: [`Gateway::build`] opens the data
+//! directory (store, bank ledger, CA, code key), imports the fixtures,
+//! binds the SMSCs and both listeners (port 0 allowed); [`Gateway::run_until`]
+//! serves the checkout, admin and merchant APIs and runs the background
+//! work (expiry, receipts, webhooks) until the shutdown future resolves,
+//! then unbinds from the SMSCs and closes the store.
+//!
+//! Fixture merchants without a certificate get one on the first start,
+//! written to `DATA_DIR/merchants/<id>/` (`client.pem`, `client.key`,
+//! `ca.pem`) so demos and tests can call the merchant API at once.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+
+use crate::bank::{Bank, SimBank};
+use crate::codes::CodeKey;
+use crate::config::Config;
+use crate::customers::CustomerService;
+use crate::http::{self, AppState, mtls::MtlsListener};
+use crate::payments::{Clock, FlowSettings, PaymentService, background};
+use crate::pki::{self, Ca};
+use crate::sms::{DeliveryReport, SmsGateway};
+use crate::store::Store;
+use crate::webhooks::WebhookWorker;
+
+pub struct Gateway {
+    state: AppState,
+    bank: Arc<SimBank>,
+    sms: Arc<SmsGateway>,
+    reports: tokio::sync::mpsc::Receiver<DeliveryReport>,
+    http: TcpListener,
+    merchant: TcpListener,
+    tls: Arc<rustls::ServerConfig>,
+    data_dir: PathBuf,
+    webhooks: crate::webhooks::WebhookConfig,
+    /// Holds the CA and keys of a memory-only gateway until it stops.
+    _scratch: Option<tempfile::TempDir>,
+}
+
+impl std::fmt::Debug for Gateway {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Gateway")
+            .field("data_dir", &self.data_dir)
+            .finish()
+    }
+}
+
+fn now_ms() -> i64 {
+    Clock::default().now_ms()
+}
+
+impl Gateway {
+    pub async fn build(config: Config) -> anyhow::Result<Gateway> {
+        let (data_dir, scratch) = match (&config.store.data_dir, config.store.memory) {
+            (Some(dir), false) => (dir.clone(), None),
+            _ => {
+                let t = tempfile::tempdir().context("scratch directory for keys")?;
+                (t.path().to_path_buf(), Some(t))
+            }
+        };
+        let memory = scratch.is_some();
+        std::fs::create_dir_all(&data_dir)
+            .with_context(|| format!("creating {}", data_dir.display()))?;
+        let store = if memory {
+            Store::memory()?
+        } else {
+            Store::open_dir_with(&data_dir, config.store.sync)?
+        };
+        let customers = CustomerService::from_config(store.clone(), &config).await?;
+        let report = customers.import_fixtures(&config, now_ms()).await?;
+        for (id, name, backup) in &report.customers_added {
+            if let Some(code) = backup {
+                // Shown once, as at registration; the fixture gave none.
+                eprintln!("customer {id} ({name}): backup code {}", code.expose());
+            }
+        }
+        let bank = if memory {
+            SimBank::memory(config.bank.clone())?
+        } else {
+            SimBank::open_dir(&data_dir, config.bank.clone())?
+        };
+        for a in &config.bank_accounts {
+            bank.open_account(&a.number, &a.holder, a.balance, None)
+                .await?;
+        }
+        let ca = Ca::load_or_create(&data_dir)?;
+        issue_fixture_certs(&store, &ca, &data_dir).await?;
+        let hosts: Vec<&str> = config
+            .merchant_api
+            .hosts
+            .iter()
+            .map(String::as_str)
+            .collect();
+        let server = pki::server_cert(&ca, &hosts)?;
+        let tls = pki::mtls_server_config(&ca, &server)?;
+        let key = if memory {
+            CodeKey::random()
+        } else {
+            CodeKey::load_or_create(&data_dir)?
+        };
+        let (sms, reports) = SmsGateway::start(config.smsc.clone()).await?;
+        let sms = Arc::new(sms);
+        let http = TcpListener::bind(config.http.listen).await?;
+        let merchant = TcpListener::bind(config.merchant_api.listen).await?;
+        let public_url = config.http.public_url.clone().unwrap_or_else(|| {
+            format!(
+                "http://{}",
+                http.local_addr().map_or_else(|_| config.http.listen, |a| a)
+            )
+        });
+        let settings = FlowSettings {
+            default_locale: config.sms.locale.as_str().to_owned(),
+            ..FlowSettings::default()
+        };
+        let bank = Arc::new(bank);
+        let payments = PaymentService::new(
+            store,
+            customers,
+            Arc::clone(&bank) as Arc<dyn Bank>,
+            Arc::clone(&sms) as Arc<dyn crate::payments::SmsSender>,
+            key,
+            config.codes.clone(),
+            settings,
+            Clock::default(),
+        );
+        let state = AppState {
+            payments,
+            admin_token: config.admin.token.as_deref().map(Arc::from),
+            secure_cookies: public_url.starts_with("https://"),
+            public_url: Arc::from(public_url.trim_end_matches('/')),
+            ca: Arc::new(ca),
+        };
+        Ok(Gateway {
+            state,
+            bank,
+            sms,
+            reports,
+            http,
+            merchant,
+            tls,
+            data_dir,
+            webhooks: config.webhooks.worker_config(),
+            _scratch: scratch,
+        })
+    }
+
+    pub fn http_addr(&self) -> SocketAddr {
+        self.http
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    pub fn merchant_addr(&self) -> SocketAddr {
+        self.merchant
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+
+    pub fn payments(&self) -> PaymentService {
+        self.state.payments.clone()
+    }
+
+    /// The simulated bank (balances for demos and tests).
+    pub fn bank(&self) -> Arc<SimBank> {
+        Arc::clone(&self.bank)
+    }
+
+    pub fn ca_pem(&self) -> String {
+        self.state.ca.cert_pem()
+    }
+
+    /// The JSON line printed once ready.
+    pub fn ready_line(&self) -> String {
+        serde_json::json!({
+            "http": self.http_addr().to_string(),
+            "merchant": self.merchant_addr().to_string(),
+        })
+        .to_string()
+    }
+
+    pub async fn run_until(self, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
+        let Gateway {
+            state,
+            sms,
+            reports,
+            http,
+            merchant,
+            tls,
+            webhooks: webhook_config,
+            _scratch,
+            ..
+        } = self;
+        let cancel = CancellationToken::new();
+        let payments = state.payments.clone();
+        let worker = WebhookWorker::spawn(
+            background::outbox(payments.store()),
+            webhook_config,
+            cancel.clone(),
+        )?;
+        let expiry = tokio::spawn(
+            payments
+                .clone()
+                .run_expiry(Duration::from_secs(1), cancel.clone()),
+        );
+        let receipts = tokio::spawn(payments.clone().run_receipts(reports));
+        // Owns the worker: wakes it when a webhook is queued, and on
+        // shutdown waits for it to stop.
+        let webhooks = {
+            let (payments, cancel) = (payments.clone(), cancel.clone());
+            tokio::spawn(async move {
+                loop {
+                    tokio::select! {
+                        _ = cancel.cancelled() => break,
+                        _ = payments.webhook_queued() => worker.wake(),
+                    }
+                }
+                worker.stopped().await;
+            })
+        };
+        let public =
+            http::public_router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        let merchants = http::merchant_router(state)
+            .into_make_service_with_connect_info::<http::mtls::MerchantPeer>();
+        let mtls = MtlsListener::new(merchant, tls)?;
+        let (c1, c2) = (cancel.clone(), cancel.clone());
+        let public_task = tokio::spawn(async move {
+            axum::serve(http, public)
+                .with_graceful_shutdown(async move { c1.cancelled().await })
+                .await
+        });
+        let merchant_task = tokio::spawn(async move {
+            axum::serve(mtls, merchants)
+                .with_graceful_shutdown(async move { c2.cancelled().await })
+                .await
+        });
+        shutdown.await;
+        tracing::info!("shutting down: draining HTTP, unbinding from the SMSCs");
+        cancel.cancel();
+        let grace = Duration::from_secs(5);
+        let _ = tokio::time::timeout(grace, public_task).await;
+        let _ = tokio::time::timeout(grace, merchant_task).await;
+        let _ = tokio::time::timeout(grace, webhooks).await;
+        expiry.abort();
+        sms.shutdown().await;
+        receipts.abort();
+        payments.store().close().await?;
+        Ok(())
+    }
+}
+
+/// Certificates for fixture merchants that have none yet.
+async fn issue_fixture_certs(store: &Store, ca: &Ca, data_dir: &Path) -> anyhow::Result<()> {
+    for m in store.list_merchants().await? {
+        if m.cert_fingerprint.is_some() {
+            continue;
+        }
+        let issued = ca.issue_merchant(&m.name, m.id.as_str(), 825)?;
+        let dir = data_dir.join("merchants").join(m.id.as_str());
+        write_merchant_files(&dir, &issued, &ca.cert_pem())?;
+        store
+            .set_merchant_certificate(&m.id, &issued.fingerprint_sha256, now_ms())
+            .await?;
+        tracing::info!(merchant = %m.id, dir = %dir.display(), "merchant certificate issued");
+    }
+    Ok(())
+}
+
+/// `client.pem`, `client.key` (0600) and `ca.pem` in `dir`.
+pub fn write_merchant_files(
+    dir: &Path,
+    issued: &pki::IssuedCert,
+    ca_pem: &str,
+) -> anyhow::Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    std::fs::write(dir.join("client.pem"), &issued.cert_pem)?;
+    std::fs::write(dir.join("ca.pem"), ca_pem)?;
+    let key = dir.join("client.key");
+    std::fs::write(&key, &issued.key_pem)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(())
+}

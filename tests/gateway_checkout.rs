@@ -1,0 +1,204 @@
+//! The payment gateway on the full stack (smsc-sim, handset-sim, gateway
+//! from the fixtures): a merchant creates a payment over mutual TLS, the
+//! shopper identifies through the JSON checkout API, the authorization code
+//! really travels over SMPP and the air link to the virtual phone, is read
+//! from its inbox, and confirms the payment; the bank moves the money.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use serde_json::json;
+
+const ALICE_ACCOUNT: &str = "GB33SWBK00000000000101";
+const SHOP_ACCOUNT: &str = "GB33SWBK00000000009001";
+
+#[tokio::test]
+async fn happy_path_code_from_the_phone_moves_the_money() {
+    let stack = stack().await;
+    let (alice0, shop0) = (
+        bank_balance(&stack, ALICE_ACCOUNT).await,
+        bank_balance(&stack, SHOP_ACCOUNT).await,
+    );
+    let id = create_payment(&stack, "12.50").await;
+    let (status, v) = identify(&stack, &id, "alice", "alice-pass-1").await;
+    assert_eq!(status, 200, "{v}");
+    assert_eq!(v["state"], "code_sent");
+    assert!(
+        v["destination"]
+            .as_str()
+            .is_some_and(|d| d.ends_with("0101")),
+        "{v}"
+    );
+    let phones = handsets(&stack);
+    let code = phones
+        .wait_code(ALICE, Duration::from_secs(10))
+        .await
+        .expect("code on the phone");
+    let inbox = phones.inbox(ALICE).await.expect("inbox");
+    let text = inbox.last().expect("a message")["text"]
+        .as_str()
+        .expect("text")
+        .to_owned();
+    assert!(
+        text.contains("GBP 12.50") && text.contains("Demo Shop"),
+        "dynamic linking: {text}"
+    );
+    let (status, v) = checkout(&stack, &id, "code", json!({ "code": code })).await;
+    assert_eq!(
+        (status, v["state"].as_str()),
+        (200, Some("succeeded")),
+        "{v}"
+    );
+    assert_eq!(bank_balance(&stack, ALICE_ACCOUNT).await, alice0 - 1250);
+    assert_eq!(bank_balance(&stack, SHOP_ACCOUNT).await, shop0 + 1250);
+    // The same code cannot be used twice.
+    let (status, _) = checkout(&stack, &id, "code", json!({ "code": code })).await;
+    assert_eq!(status, 409);
+    // The merchant sees the final state and the timeline.
+    let a = demo_shop(&stack)
+        .call("GET", &format!("/v1/payments/{id}"), None, &[])
+        .await;
+    assert_eq!(a.body["state"], "succeeded");
+    let events: Vec<&str> = a.body["timeline"]
+        .as_array()
+        .expect("timeline")
+        .iter()
+        .filter_map(|e| e["event"].as_str())
+        .collect();
+    for e in [
+        "created",
+        "identified",
+        "code_sent",
+        "code_checked",
+        "bank_approved",
+    ] {
+        assert!(events.contains(&e), "{e} missing from {events:?}");
+    }
+    stack.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn unknown_identity_and_wrong_password_look_the_same_and_three_lock() {
+    let stack = stack().await;
+    let id = create_payment(&stack, "5.00").await;
+    let unknown = identify(&stack, &id, "nobody-here", "whatever-pass").await;
+    let wrong = identify(&stack, &id, "alice", "not-her-password").await;
+    assert_eq!(unknown.0, 401);
+    assert_eq!(
+        unknown, wrong,
+        "the answers must not tell which element was wrong"
+    );
+    identify(&stack, &id, "alice", "not-her-password").await;
+    identify(&stack, &id, "alice", "not-her-password").await;
+    // Locked now: even the right password is refused, with the same answer.
+    assert_eq!(identify(&stack, &id, "alice", "alice-pass-1").await, wrong);
+    let (s, _) = checkout(
+        &stack,
+        &id,
+        "unlock",
+        json!({ "identity": "alice", "backup_code": "XXXX-XXXX-XXXX" }),
+    )
+    .await;
+    assert_eq!(s, 401);
+    let (s, v) = checkout(
+        &stack,
+        &id,
+        "unlock",
+        json!({ "identity": "alice", "backup_code": "ALCE-BKUP-2222" }),
+    )
+    .await;
+    assert_eq!(s, 200, "{v}");
+    let (s, v) = identify(&stack, &id, "alice", "alice-pass-1").await;
+    assert_eq!((s, v["state"].as_str()), (200, Some("code_sent")), "{v}");
+    stack.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn three_wrong_codes_revoke_and_an_expired_code_is_refused() {
+    let stack = stack().await;
+    let id = create_payment(&stack, "7.00").await;
+    assert_eq!(identify(&stack, &id, "alice", "alice-pass-1").await.0, 200);
+    let code = handsets(&stack)
+        .wait_code(ALICE, Duration::from_secs(10))
+        .await
+        .expect("code");
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let (s, v) = checkout(&stack, &id, "code", json!({ "code": wrong })).await;
+    assert_eq!((s, v["code"].as_str()), (422, Some("wrong_code")), "{v}");
+    checkout(&stack, &id, "code", json!({ "code": wrong })).await;
+    let (s, v) = checkout(&stack, &id, "code", json!({ "code": wrong })).await;
+    assert_eq!((s, v["code"].as_str()), (410, Some("code_revoked")), "{v}");
+    // Revoked: even the right code no longer works.
+    let (s, _) = checkout(&stack, &id, "code", json!({ "code": code })).await;
+    assert_eq!(s, 410);
+
+    let id2 = create_payment(&stack, "8.00").await;
+    assert_eq!(identify(&stack, &id2, "alice", "alice-pass-1").await.0, 200);
+    let code2 = handsets(&stack)
+        .wait_code(ALICE, Duration::from_secs(10))
+        .await
+        .expect("code");
+    // A code from one payment does not confirm another.
+    let (s, _) = checkout(&stack, &id2, "code", json!({ "code": code })).await;
+    assert_ne!(s, 200);
+    stack.payments.clock().advance(Duration::from_secs(301));
+    let (s, v) = checkout(&stack, &id2, "code", json!({ "code": code2 })).await;
+    assert_eq!((s, v["code"].as_str()), (410, Some("code_expired")), "{v}");
+    stack.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn resend_waits_for_the_cooldown_and_can_go_to_the_second_terminal() {
+    let stack = stack().await;
+    let id = create_payment(&stack, "9.99").await;
+    let (s, v) = identify(&stack, &id, "bob", "bob-pass-1").await;
+    assert_eq!(s, 200, "{v}");
+    let pager = v["terminals"]
+        .as_array()
+        .expect("terminals")
+        .iter()
+        .find(|t| t["kind"] == "pager")
+        .and_then(|t| t["id"].as_i64())
+        .expect("Bob's pager");
+    let (s, v) = checkout(&stack, &id, "resend", json!({ "terminal": pager })).await;
+    assert_eq!(
+        (s, v["code"].as_str()),
+        (429, Some("resend_too_soon")),
+        "{v}"
+    );
+    stack.payments.clock().advance(Duration::from_secs(31));
+    let (s, v) = checkout(&stack, &id, "resend", json!({ "terminal": pager })).await;
+    assert_eq!(s, 200, "{v}");
+    assert!(
+        v["destination"]
+            .as_str()
+            .is_some_and(|d| d.ends_with("0103")),
+        "{v}"
+    );
+    let code = handsets(&stack)
+        .wait_code(BOB_PAGER, Duration::from_secs(10))
+        .await
+        .expect("code on the pager");
+    let (s, v) = checkout(&stack, &id, "code", json!({ "code": code })).await;
+    assert_eq!((s, v["state"].as_str()), (200, Some("succeeded")), "{v}");
+    stack.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn insufficient_funds_are_declined_and_nothing_moves() {
+    let stack = stack().await;
+    let carol = "GB33SWBK00000000000104";
+    let before = bank_balance(&stack, carol).await;
+    let id = create_payment(&stack, "12.50").await;
+    assert_eq!(identify(&stack, &id, "carol", "carol-pass-1").await.0, 200);
+    let code = handsets(&stack)
+        .wait_code(CAROL_STB, Duration::from_secs(10))
+        .await
+        .expect("code");
+    let (s, v) = checkout(&stack, &id, "code", json!({ "code": code })).await;
+    assert_eq!((s, v["state"].as_str()), (200, Some("declined")), "{v}");
+    assert_eq!(bank_balance(&stack, carol).await, before);
+    stack.stop().await.expect("clean stop");
+}
