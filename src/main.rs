@@ -1,7 +1,7 @@
 //! `switchboard`: run every part of Switchboard in one process on loopback,
-//! with the fixtures. Today that is the SMS center and switch (smsc-sim)
-//! and one cell of virtual terminals (handset-sim); the payment gateway
-//! joins them in a later issue. Each part stays runnable on its own.
+//! with the fixtures: the SMS center and switch (smsc-sim), one cell of
+//! virtual terminals (handset-sim) and the payment gateway. Each part stays
+//! runnable on its own.
 
 use std::path::PathBuf;
 
@@ -18,8 +18,8 @@ struct Cli {
     /// Directory with smsc-sim.toml and handset-sim.toml.
     #[arg(long, default_value = "fixtures")]
     fixtures: PathBuf,
-    /// Where the SMSC keeps its message store.
-    #[arg(long, default_value = "data/smsc", conflicts_with = "memory")]
+    /// Where the parts keep their data (smsc/ and gateway/ inside).
+    #[arg(long, default_value = "data", conflicts_with = "memory")]
     data_dir: PathBuf,
     /// Keep everything in memory.
     #[arg(long)]
@@ -45,21 +45,34 @@ async fn main() -> anyhow::Result<()> {
     }
     if cli.memory {
         config.smsc.store.memory = true;
+        config.gateway.store.memory = true;
+        config.gateway.store.data_dir = None;
     } else if !cli.free_ports {
-        config.smsc.store.data_dir = Some(cli.data_dir.clone());
+        config.smsc.store.data_dir = Some(cli.data_dir.join("smsc"));
+        config.gateway.store.data_dir = Some(cli.data_dir.join("gateway"));
     }
     let stack = Stack::start(config).await?;
+    let certs = stack.gateway_data.join("merchants").join("mer_demoshop");
     eprintln!(
         "\nSwitchboard is running (Ctrl-C stops it)\n\
-         \x20 phones page      http://{phones}/\n\
-         \x20 SMSC admin API   http://{admin}/api/stats\n\
-         \x20 SMPP             {smpp}  (system_id gateway / password gw-pw, or tester / test-pw)\n\
-         \x20 air link         {air}\n\
-         \x20 try: handset-sim --api http://{phones} wait-code 447700900101 --timeout 60\n",
+         \x20 phones page       http://{phones}/\n\
+         \x20 gateway checkout  http://{gw}/checkout/<payment id>\n\
+         \x20 merchant API      https://localhost:{mport}/v1/payments  (mutual TLS)\n\
+         \x20 SMSC admin API    http://{admin}/api/stats\n\
+         \x20 SMPP              {smpp}  (system_id gateway / password gw-pw, or tester / test-pw)\n\
+         \x20 air link          {air}\n\
+         \x20 create a payment as Demo Shop:\n\
+         \x20   curl --cacert {c}/ca.pem --cert {c}/client.pem --key {c}/client.key \\\n\
+         \x20        -H 'Content-Type: application/json' https://localhost:{mport}/v1/payments \\\n\
+         \x20        -d '{{\"order_id\":\"A-1\",\"amount\":\"12.50\",\"currency\":\"GBP\"}}'\n\
+         \x20   then open its checkout_url and sign in as alice / alice-pass-1\n",
         phones = stack.handsets_http,
+        gw = stack.gateway_http,
+        mport = stack.gateway_merchant.port(),
         admin = stack.smsc_http,
         smpp = stack.smpp,
         air = stack.air,
+        c = certs.display(),
     );
     println!(
         "{}",
@@ -68,10 +81,12 @@ async fn main() -> anyhow::Result<()> {
             "smsc_http": stack.smsc_http.to_string(),
             "air": stack.air.to_string(),
             "handsets_http": stack.handsets_http.to_string(),
+            "gateway_http": stack.gateway_http.to_string(),
+            "gateway_merchant": stack.gateway_merchant.to_string(),
         })
     );
     shutdown_signal().await;
-    eprintln!("stopping: handsets detach, SMPP sessions unbind");
+    eprintln!("stopping: the gateway unbinds, handsets detach, SMPP sessions close");
     stack.stop().await
 }
 

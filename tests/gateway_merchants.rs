@@ -1,0 +1,243 @@
+//! Merchants on the full stack: only a client certificate from the
+//! gateway's CA that belongs to an active merchant gets in; Idempotency-Key
+//! returns the first payment; a final state reaches the merchant's webhook
+//! with a valid signature.
+
+mod common;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::http::HeaderMap;
+use common::merchant::Merchant;
+use common::*;
+use gateway::domain::MerchantId;
+use gateway::pki::{self, Ca};
+use gateway::store::{MerchantStatus, NewMerchant};
+use serde_json::json;
+
+fn payment_body(order: &str, amount: &str) -> serde_json::Value {
+    json!({ "order_id": order, "amount": amount, "currency": "GBP" })
+}
+
+#[tokio::test]
+async fn unknown_self_signed_unregistered_and_revoked_certificates_are_refused() {
+    let stack = stack().await;
+    let body = payment_body("o-1", "1.00");
+    let ca_pem = std::fs::read_to_string(stack.gateway_data.join("ca-cert.pem")).expect("CA");
+    // A certificate from another CA: the TLS handshake fails.
+    let other = tempfile_dir();
+    let foreign = Ca::load_or_create(&other)
+        .expect("other CA")
+        .issue_merchant("Evil", "mer_evil", 30)
+        .expect("cert");
+    let m = Merchant::from_pem(
+        stack.gateway_merchant,
+        &ca_pem,
+        &foreign.cert_pem,
+        &foreign.key_pem,
+    );
+    assert_eq!(
+        m.call("POST", "/v1/payments", Some(&body), &[])
+            .await
+            .status,
+        0
+    );
+    let selfsigned = pki::self_signed_client("Self").expect("cert");
+    let m = Merchant::from_pem(
+        stack.gateway_merchant,
+        &ca_pem,
+        &selfsigned.cert_pem,
+        &selfsigned.key_pem,
+    );
+    assert_eq!(
+        m.call("POST", "/v1/payments", Some(&body), &[])
+            .await
+            .status,
+        0
+    );
+    // Our CA, but no merchant holds it: 403.
+    let ca = Ca::load_or_create(&stack.gateway_data).expect("gateway CA");
+    let stray = ca.issue_merchant("Stray", "mer_stray", 30).expect("cert");
+    let m = Merchant::from_pem(
+        stack.gateway_merchant,
+        &ca_pem,
+        &stray.cert_pem,
+        &stray.key_pem,
+    );
+    assert_eq!(
+        m.call("POST", "/v1/payments", Some(&body), &[])
+            .await
+            .status,
+        403
+    );
+    // Registered, then revoked: 403 from the next request on.
+    let store = stack.payments.store();
+    let id: MerchantId = "mer_revokeme".parse().expect("id");
+    let new = NewMerchant {
+        id: id.clone(),
+        name: "Revoke Me".into(),
+        bank_account: "GB33SWBK00000000009001".into(),
+        webhook_url: None,
+        webhook_secret: "whsec_0123456789abcdef0123".into(),
+        cert_fingerprint: Some(stray.fingerprint_sha256.clone()),
+    };
+    store.create_merchant(new, 0).await.expect("merchant");
+    assert_eq!(
+        m.call("POST", "/v1/payments", Some(&body), &[])
+            .await
+            .status,
+        201
+    );
+    store
+        .set_merchant_status(&id, MerchantStatus::Revoked, 0)
+        .await
+        .expect("revoke");
+    let a = m.call("POST", "/v1/payments", Some(&body), &[]).await;
+    assert_eq!(a.status, 403, "{:?}", a.body);
+    stack.stop().await.expect("clean stop");
+}
+
+fn tempfile_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "sb-other-ca-{}-{}",
+        std::process::id(),
+        rand_suffix()
+    ));
+    std::fs::create_dir_all(&dir).expect("dir");
+    dir
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos())
+}
+
+#[tokio::test]
+async fn idempotency_key_returns_the_first_payment_and_refuses_another_body() {
+    let stack = stack().await;
+    let shop = demo_shop(&stack);
+    let key = [("Idempotency-Key", "basket-42")];
+    let first = shop
+        .call(
+            "POST",
+            "/v1/payments",
+            Some(&payment_body("o-42", "3.00")),
+            &key,
+        )
+        .await;
+    assert_eq!(first.status, 201, "{:?}", first.body);
+    let again = shop
+        .call(
+            "POST",
+            "/v1/payments",
+            Some(&payment_body("o-42", "3.00")),
+            &key,
+        )
+        .await;
+    assert_eq!((again.status, &again.body["id"]), (200, &first.body["id"]));
+    let other = shop
+        .call(
+            "POST",
+            "/v1/payments",
+            Some(&payment_body("o-42", "4.00")),
+            &key,
+        )
+        .await;
+    assert_eq!(other.status, 409, "{:?}", other.body);
+    let bad = shop
+        .call(
+            "POST",
+            "/v1/payments",
+            Some(&json!({ "order_id": "x", "amount": "1.234", "currency": "GBP" })),
+            &[],
+        )
+        .await;
+    assert_eq!(bad.status, 400, "{:?}", bad.body);
+    let doc = shop.call("GET", "/openapi.json", None, &[]).await;
+    assert_eq!(doc.body["openapi"], "3.0.3");
+    stack.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn a_final_state_reaches_the_webhook_with_a_valid_signature() {
+    let stack = stack().await;
+    type Seen = Arc<Mutex<Vec<(String, String)>>>;
+    let seen: Seen = Arc::default();
+    let app = axum::Router::new().route(
+        "/hook",
+        axum::routing::post({
+            let seen = Arc::clone(&seen);
+            move |headers: HeaderMap, body: String| async move {
+                let sig = headers
+                    .get("switchboard-signature")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned();
+                seen.lock().expect("lock").push((sig, body));
+                "ok"
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let secret = "whsec_test_0123456789abcdef";
+    let shop: MerchantId = "mer_demoshop".parse().expect("id");
+    stack
+        .payments
+        .store()
+        .set_merchant_webhook(&shop, Some(url), secret.into(), 0)
+        .await
+        .expect("webhook");
+
+    let id = create_payment(&stack, "2.00").await;
+    assert_eq!(identify(&stack, &id, "alice", "alice-pass-1").await.0, 200);
+    let code = handsets(&stack)
+        .wait_code(ALICE, Duration::from_secs(10))
+        .await
+        .expect("code");
+    let (s, _) = checkout(&stack, &id, "code", json!({ "code": code })).await;
+    assert_eq!(s, 200);
+    let got = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            if let Some(x) = seen.lock().expect("lock").first().cloned() {
+                return x;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("webhook within 10 s");
+    let (sig, body) = got;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("time")
+        .as_secs() as i64;
+    assert!(
+        gateway::webhooks::verify(
+            secret.as_bytes(),
+            &sig,
+            body.as_bytes(),
+            now,
+            Duration::from_secs(300)
+        ),
+        "{sig}"
+    );
+    assert!(!gateway::webhooks::verify(
+        b"another-secret",
+        &sig,
+        body.as_bytes(),
+        now,
+        Duration::from_secs(300)
+    ));
+    let v: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(
+        (v["type"].as_str(), v["payment"]["id"].as_str()),
+        (Some("payment.succeeded"), Some(id.as_str()))
+    );
+    stack.stop().await.expect("clean stop");
+}
