@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The project's test command, for developers and CI alike (.ci/run execs it).
 # On a fresh Debian machine it first installs what the tests need (python3,
-# pip and the pinned python peers of the interop tests), then runs formatting,
-# lint and the whole workspace's tests. Any failure exits non-zero.
+# pip and the pinned python peers of the interop tests, node and the npm
+# SMSC), then runs formatting, lint and the whole workspace's tests. Any
+# failure exits non-zero.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -61,8 +62,21 @@ install_py_packages() {
     py_packages_installed || { log "${PY_PACKAGES[*]} still not importable by python3"; exit 1; }
 }
 
+# npm's smpp package, pinned by tests/interop/npm-smsc/package-lock.json, is
+# the SMSC we did not write that gateway/tests/sms_npm_smsc.rs drives.
+install_node() {
+    if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+        log "apt-get install nodejs npm"
+        as_root apt-get update -qq
+        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm </dev/null
+    fi
+    log "npm ci --prefix tests/interop/npm-smsc"
+    npm ci --prefix tests/interop/npm-smsc --no-audit --no-fund --loglevel=error </dev/null
+}
+
 install_python
 install_py_packages
+install_node
 
 # A fresh clone (CI) has no incremental state worth keeping; skip writing it.
 if [ "${CI:-}" = "true" ]; then

@@ -109,10 +109,7 @@ impl Gateway {
         let http = TcpListener::bind(config.http.listen).await?;
         let merchant = TcpListener::bind(config.merchant_api.listen).await?;
         let public_url = config.http.public_url.clone().unwrap_or_else(|| {
-            format!(
-                "http://{}",
-                http.local_addr().map_or_else(|_| config.http.listen, |a| a)
-            )
+            format!("http://{}", http.local_addr().unwrap_or(config.http.listen))
         });
         let settings = FlowSettings {
             default_locale: config.sms.locale.as_str().to_owned(),

@@ -1,0 +1,224 @@
+//! The checkout forms: identify (identity, password, method, optional
+//! terminal and account), code, resend (optional terminal). Each checks the
+//! CSRF token first, then calls the payment service; success is a 303 back
+//! to the page, a refusal the page again with its fixed notice and the
+//! status the JSON API would give. A payment that moved on meanwhile
+//! (final, or past this step) is a 303 to whatever it shows now.
+
+use std::net::SocketAddr;
+
+use axum::Form;
+use axum::extract::rejection::FormRejection;
+use axum::extract::{ConnectInfo, Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::views::{self, Notice};
+use super::{Csrf, HtmlError, html, load, page_path, see_other};
+use crate::domain::Password;
+use crate::http::pages::{CodeNotice, IdentifyNotice};
+use crate::http::{ApiError, AppState, client_ip};
+use crate::payments::{IdentifyRequest, PaymentError};
+use crate::store::Payment;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct IdentifyForm {
+    identity: String,
+    password: String,
+    #[serde(default)]
+    csrf_token: String,
+    method: Option<String>,
+    terminal: Option<String>,
+    account: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CodeForm {
+    code: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ResendForm {
+    terminal: Option<String>,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// The page again for `p` (reloaded: the refusal may have changed it).
+async fn again(
+    app: &AppState,
+    p: &Payment,
+    status: StatusCode,
+    csrf: Csrf,
+    notice: Notice,
+) -> Result<Response, HtmlError> {
+    let p = app.payments.payment(&p.id).await?;
+    let body = views::render(app, &p, &csrf.token, &notice).await?;
+    Ok(csrf.attach(html(status, body)))
+}
+
+/// A POST without the right CSRF token: 403 and the page with a new token.
+async fn refuse_csrf(app: &AppState, p: &Payment) -> Result<Response, HtmlError> {
+    let notice = Notice {
+        identify: Some(IdentifyNotice::FormExpired),
+        code: Some(CodeNotice::FormExpired),
+        identity: String::new(),
+    };
+    again(
+        app,
+        p,
+        StatusCode::FORBIDDEN,
+        Csrf::fresh(app.secure_cookies),
+        notice,
+    )
+    .await
+}
+
+/// The code page again with `notice`, with the status `e` gets in JSON.
+async fn code_again(
+    app: &AppState,
+    p: &Payment,
+    csrf: Csrf,
+    notice: CodeNotice,
+    e: PaymentError,
+) -> Result<Response, HtmlError> {
+    let n = Notice {
+        code: Some(notice),
+        ..Notice::default()
+    };
+    again(app, p, ApiError::Payment(e).status(), csrf, n).await
+}
+
+/// Refusals with no notice of their own: back to the page if the payment
+/// moved on, else the error page.
+fn other_failure(p: &Payment, e: PaymentError) -> Result<Response, HtmlError> {
+    match e {
+        PaymentError::WrongState(_) => Ok(see_other(&page_path(&p.id))),
+        PaymentError::RateLimited(_) => Err(HtmlError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            IdentifyNotice::TooManyAttempts.text(),
+        )),
+        e => Err(e.into()),
+    }
+}
+
+/// A terminal id from a form: absent or empty is none; anything else must
+/// be a number.
+fn terminal_id(field: Option<String>) -> Result<Option<i64>, HtmlError> {
+    match field.as_deref().map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(t) => t.parse().map(Some).map_err(|_| HtmlError::bad_request()),
+    }
+}
+
+pub(super) async fn identify(
+    State(app): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    form: Result<Form<IdentifyForm>, FormRejection>,
+) -> Result<Response, HtmlError> {
+    let p = load(&app, &id).await?;
+    let Form(f) = form.map_err(|_| HtmlError::bad_request())?;
+    let Some(csrf) = Csrf::check(&headers, &f.csrf_token) else {
+        return refuse_csrf(&app, &p).await;
+    };
+    if f.method.as_deref().is_some_and(|m| m != "sms") {
+        return Err(HtmlError::bad_request());
+    }
+    let terminal = terminal_id(f.terminal)?;
+    let identity = f.identity.trim().to_owned();
+    let failed = |n| Notice {
+        identify: Some(n),
+        code: None,
+        identity: identity.clone(),
+    };
+    // A password the rules would never accept is refused like a wrong one.
+    let Ok(password) = Password::new(f.password) else {
+        let n = failed(IdentifyNotice::SignInFailed);
+        return again(&app, &p, StatusCode::UNAUTHORIZED, csrf, n).await;
+    };
+    let req = IdentifyRequest {
+        identity: identity.clone(),
+        password,
+        terminal,
+        account: f.account.filter(|a| !a.trim().is_empty()),
+        ip: client_ip(addr),
+    };
+    let e = match app.payments.identify(&p.id, req).await {
+        Ok(_) => return Ok(see_other(&page_path(&p.id))),
+        Err(e) => e,
+    };
+    let notice = match &e {
+        PaymentError::SignInFailed => IdentifyNotice::SignInFailed,
+        PaymentError::RateLimited(_) => IdentifyNotice::TooManyAttempts,
+        PaymentError::SmsUnavailable => IdentifyNotice::SmsUnavailable,
+        PaymentError::PhoneLimit => IdentifyNotice::PhoneLimit,
+        _ => return other_failure(&p, e),
+    };
+    let status = ApiError::Payment(e).status();
+    again(&app, &p, status, csrf, failed(notice)).await
+}
+
+pub(super) async fn code(
+    State(app): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    form: Result<Form<CodeForm>, FormRejection>,
+) -> Result<Response, HtmlError> {
+    let p = load(&app, &id).await?;
+    let Form(f) = form.map_err(|_| HtmlError::bad_request())?;
+    let Some(csrf) = Csrf::check(&headers, &f.csrf_token) else {
+        return refuse_csrf(&app, &p).await;
+    };
+    // People copy codes with spaces ("483 920"); the digits are what count.
+    let code: String = f.code.chars().filter(|c| !c.is_whitespace()).collect();
+    let e = match app.payments.confirm(&p.id, &code, &client_ip(addr)).await {
+        Ok(_) => return Ok(see_other(&page_path(&p.id))),
+        Err(e) => e,
+    };
+    let notice = match &e {
+        PaymentError::WrongCode { .. } => CodeNotice::WrongCode,
+        PaymentError::CodeRevoked => CodeNotice::CodeRevoked,
+        PaymentError::CodeExpired => CodeNotice::CodeExpired,
+        _ => return other_failure(&p, e),
+    };
+    code_again(&app, &p, csrf, notice, e).await
+}
+
+pub(super) async fn resend(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    form: Result<Form<ResendForm>, FormRejection>,
+) -> Result<Response, HtmlError> {
+    let p = load(&app, &id).await?;
+    let Form(f) = form.map_err(|_| HtmlError::bad_request())?;
+    let Some(csrf) = Csrf::check(&headers, &f.csrf_token) else {
+        return refuse_csrf(&app, &p).await;
+    };
+    let terminal = terminal_id(f.terminal)?;
+    let e = match app.payments.resend(&p.id, terminal).await {
+        Ok(_) => return Ok(see_other(&format!("{}?notice=sent", page_path(&p.id)))),
+        Err(e) => e,
+    };
+    let notice = match &e {
+        PaymentError::ResendTooSoon(_) => CodeNotice::ResendTooSoon,
+        PaymentError::ResendLimit => CodeNotice::ResendLimit,
+        PaymentError::PhoneLimit => CodeNotice::PhoneLimit,
+        PaymentError::SmsUnavailable => CodeNotice::SmsUnavailable,
+        _ => return other_failure(&p, e),
+    };
+    code_again(&app, &p, csrf, notice, e).await
+}
+
+#[cfg(test)]
+#[path = "forms_tests.rs"]
+mod tests;
