@@ -52,8 +52,8 @@ async fn latency(messages: usize) -> anyhow::Result<()> {
         .error_for_status()?;
     let (esme, mut events) = wire::esme::Esme::connect(wire::esme::EsmeConfig::new(
         stack.smpp.to_string(),
-        "gateway",
-        "gw-pw",
+        "tester",
+        "test-pw",
     ))
     .await?;
     // Receipts must be read or the client stops reading from the SMSC.

@@ -25,7 +25,7 @@ async fn smpplib_long_ucs2_text_lands_in_the_handset_as_one_message() {
         move || {
             Command::new("python3")
                 .arg(script)
-                .args([smpp.as_str(), "gateway", "gw-pw", LI_WEI, text.as_str()])
+                .args([smpp.as_str(), "tester", "test-pw", LI_WEI, text.as_str()])
                 .output()
         }
     })

@@ -1,7 +1,9 @@
 //! The switch and the handsets together, from the fixtures, as testers use
 //! them: an ESME submits over SMPP, the text lands in a virtual terminal's
 //! inbox over the air link, and the ESME gets its receipt. Phones go off
-//! and on, fill up, get SIM-swapped and answer back.
+//! and on, fill up, get SIM-swapped and answer back. The ESME binds as
+//! `tester`: the gateway of the stack is bound as `gateway` and would take
+//! that account's receipts.
 
 mod common;
 
@@ -15,7 +17,7 @@ use wire::text::{Concatenation, Encoding, segment_text};
 #[tokio::test]
 async fn a_submitted_code_reaches_the_phone_and_the_esme_gets_delivrd() {
     let stack = stack().await;
-    let (esme, mut events) = esme(&stack, "gateway", "gw-pw").await;
+    let (esme, mut events) = esme(&stack, "tester", "test-pw").await;
     let text = "Your Switchboard code is 482913 for 12.50 EUR at Demo Shop";
     let id = esme
         .submit_sm(text_submit(ALICE, text))
@@ -39,7 +41,7 @@ async fn a_submitted_code_reaches_the_phone_and_the_esme_gets_delivrd() {
 #[tokio::test]
 async fn a_long_chinese_text_in_three_segments_arrives_as_one_message() {
     let stack = stack().await;
-    let (esme, mut events) = esme(&stack, "gateway", "gw-pw").await;
+    let (esme, mut events) = esme(&stack, "tester", "test-pw").await;
     let text = format!(
         "【示例商店】您的验证码：739184。{}",
         "本次支付金额为人民币一百二十八元五角，请在五分钟内完成验证，切勿将验证码告知他人。"
@@ -76,7 +78,7 @@ async fn a_phone_that_is_off_gets_the_message_when_switched_on() {
     let phones = handsets(&stack);
     phones.power(BOB, false).await.expect("power off");
     wait_state(&stack, BOB, "detached").await;
-    let (esme, mut events) = esme(&stack, "gateway", "gw-pw").await;
+    let (esme, mut events) = esme(&stack, "tester", "test-pw").await;
     let id = esme
         .submit_sm(text_submit(BOB, "Your code is 118822"))
         .await
@@ -107,7 +109,7 @@ async fn a_phone_off_past_the_validity_period_gives_an_expired_receipt() {
     let phones = handsets(&stack);
     phones.power(BOB, false).await.expect("power off");
     wait_state(&stack, BOB, "detached").await;
-    let (esme, mut events) = esme(&stack, "gateway", "gw-pw").await;
+    let (esme, mut events) = esme(&stack, "tester", "test-pw").await;
     let mut sm = text_submit(BOB, "Your code is 909090");
     // Relative validity: 2 seconds.
     sm.validity_period =
@@ -138,7 +140,7 @@ async fn a_full_inbox_is_retried_once_space_is_freed() {
         .await
         .expect("capacity");
     assert!(capacity.status().is_success());
-    let (esme, mut events) = esme(&stack, "gateway", "gw-pw").await;
+    let (esme, mut events) = esme(&stack, "tester", "test-pw").await;
     let first = esme
         .submit_sm(text_submit(ALICE, "first 111111"))
         .await
