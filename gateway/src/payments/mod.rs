@@ -19,6 +19,7 @@ mod code;
 mod confirm;
 mod error;
 mod merchant;
+mod notify;
 mod webhook_body;
 
 use std::sync::Arc;

@@ -189,6 +189,14 @@ pub(super) async fn register(
         .store()
         .audit(at, ACTOR, "customers add", &format!("{id} ({name})"))
         .await?;
+    // The confirmation SMS goes out in the background: an SMSC that is slow
+    // or down must not hold up (or undo) the registration.
+    let payments = app.payments.clone();
+    tokio::spawn(async move {
+        if let Err(e) = payments.send_registration_sms(id).await {
+            tracing::warn!(customer = %id, error = %e, "registration SMS failed");
+        }
+    });
     let mut v = details(&app, id).await?;
     v["backup_code"] = backup.expose().into();
     Ok((StatusCode::CREATED, Json(v)))
