@@ -202,3 +202,30 @@ async fn insufficient_funds_are_declined_and_nothing_moves() {
     assert_eq!(bank_balance(&stack, carol).await, before);
     stack.stop().await.expect("clean stop");
 }
+
+#[tokio::test]
+async fn the_shopper_pays_from_the_second_linked_account() {
+    let stack = stack().await;
+    let (first, second) = ("GB33SWBK00000000000102", "GB33SWBK00000000000103");
+    let (a0, b0) = (
+        bank_balance(&stack, first).await,
+        bank_balance(&stack, second).await,
+    );
+    let id = create_payment(&stack, "3.00").await;
+    let (s, v) = identify(&stack, &id, "bob", "bob-pass-1").await;
+    assert_eq!(s, 200, "{v}");
+    assert_eq!(v["accounts"], json!([first, second]));
+    let (s, v) = checkout(&stack, &id, "account", json!({ "account": "GB00NOTBOBS" })).await;
+    assert_eq!(s, 400, "{v}");
+    let (s, v) = checkout(&stack, &id, "account", json!({ "account": second })).await;
+    assert_eq!((s, v["account"].as_str()), (200, Some("••••0103")), "{v}");
+    let code = handsets(&stack)
+        .wait_code(BOB, Duration::from_secs(10))
+        .await
+        .expect("code");
+    let (s, _) = checkout(&stack, &id, "code", json!({ "code": code })).await;
+    assert_eq!(s, 200);
+    assert_eq!(bank_balance(&stack, first).await, a0);
+    assert_eq!(bank_balance(&stack, second).await, b0 - 300);
+    stack.stop().await.expect("clean stop");
+}

@@ -2,7 +2,8 @@
 //! browser: `GET /api/v1/checkout/{id}`, `POST .../identify`
 //! `{"identity","password","terminal"?,"account"?}`, `POST .../code`
 //! `{"code"}`, `POST .../resend` `{"terminal"?}`, and `POST .../unlock`
-//! `{"identity","backup_code"}` for an identity locked by wrong passwords. Answers carry the state,
+//! `{"identity","backup_code"}` for an identity locked by wrong passwords,
+//! and `POST .../account` `{"account"}` to pay from another linked account. Answers carry the state,
 //! amount and payee, the masked destination, the code's delivery status
 //! and expiry, and the customer's terminals (ids and masked numbers).
 
@@ -26,6 +27,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/checkout/{id}/code", post(code))
         .route("/api/v1/checkout/{id}/resend", post(resend))
         .route("/api/v1/checkout/{id}/unlock", post(unlock))
+        .route("/api/v1/checkout/{id}/account", post(account))
 }
 
 #[derive(Debug, Serialize)]
@@ -65,6 +67,11 @@ pub struct CheckoutView {
     pub return_url: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub terminals: Vec<TerminalView>,
+    /// The customer's linked accounts (full numbers: the shopper signed in
+    /// and picks one) and the one that will be debited.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<String>,
+    pub account: Option<String>,
 }
 
 pub(super) async fn view(payments: &PaymentService, p: &Payment) -> Result<CheckoutView, ApiError> {
@@ -75,9 +82,11 @@ pub(super) async fn view(payments: &PaymentService, p: &Payment) -> Result<Check
         .map(|m| m.name)
         .unwrap_or_default();
     let code = store.latest_code(&p.id).await?;
-    let terminals = match p.customer_id {
-        Some(c) if !p.state.is_final() => store.terminals(c).await?,
-        _ => Vec::new(),
+    let (terminals, accounts) = match p.customer_id {
+        Some(c) if !p.state.is_final() => {
+            (store.terminals(c).await?, store.customer_accounts(c).await?)
+        }
+        _ => (Vec::new(), Vec::new()),
     };
     let max = payments.policy().max_attempts();
     Ok(CheckoutView {
@@ -94,6 +103,8 @@ pub(super) async fn view(payments: &PaymentService, p: &Payment) -> Result<Check
         attempts_left: code.as_ref().map(|c| max.saturating_sub(c.attempts)),
         return_url: p.return_url.clone(),
         terminals: terminals.iter().map(TerminalView::from).collect(),
+        accounts,
+        account: p.bank_account.as_deref().map(crate::payments::mask_account),
     })
 }
 
@@ -212,4 +223,22 @@ async fn unlock(
         Err(crate::customers::LoginError::Internal(e)) => Err(ApiError::Internal(e)),
         Err(_) => Err(refused()),
     }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccountBody {
+    account: String,
+}
+
+async fn account(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    Json(body): Json<AccountBody>,
+) -> Result<Json<CheckoutView>, ApiError> {
+    let p = app
+        .payments
+        .choose_account(&payment_id(&id)?, &body.account)
+        .await?;
+    Ok(Json(view(&app.payments, &p).await?))
 }

@@ -162,3 +162,49 @@ impl PaymentService {
         Ok(None)
     }
 }
+
+impl PaymentService {
+    /// The shopper picks another of their linked accounts to pay from,
+    /// after signing in and before the code is confirmed.
+    pub async fn choose_account(
+        &self,
+        id: &PaymentId,
+        account: &str,
+    ) -> Result<Payment, PaymentError> {
+        let p = self.expire_if_due(self.payment(id).await?).await?;
+        if !matches!(p.state, PaymentState::Identified | PaymentState::CodeSent) {
+            return Err(PaymentError::WrongState(p.state));
+        }
+        let customer = p.customer_id.ok_or(PaymentError::WrongState(p.state))?;
+        let accounts = self.inner.store.customer_accounts(customer).await?;
+        if !accounts.iter().any(|a| a == account) {
+            return Err(PaymentError::Invalid(
+                "no such account for this customer".into(),
+            ));
+        }
+        let u = PaymentUpdate {
+            bank_account: Some(account.to_owned()),
+            expect: vec![PaymentState::Identified, PaymentState::CodeSent],
+            ..PaymentUpdate::default()
+        }
+        .event("account_chosen", mask_account(account));
+        Ok(self
+            .inner
+            .store
+            .update_payment(&p.id, u, self.now())
+            .await?)
+    }
+}
+
+/// "GB33SWBK00000000000102" -> "••••0102": enough to tell accounts apart.
+pub fn mask_account(account: &str) -> String {
+    let tail: String = account
+        .chars()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    format!("••••{tail}")
+}

@@ -27,7 +27,7 @@ use std::time::Duration;
 
 use futures::future::BoxFuture;
 
-pub use checkout::{Identified, IdentifyRequest};
+pub use checkout::{Identified, IdentifyRequest, mask_account};
 pub use clock::Clock;
 pub use confirm::Confirmed;
 pub use error::PaymentError;
