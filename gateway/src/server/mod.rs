@@ -29,6 +29,11 @@ use crate::sms::{DeliveryReport, SmsGateway};
 use crate::store::Store;
 use crate::webhooks::WebhookWorker;
 
+mod merchants;
+
+use merchants::issue_fixture_certs;
+pub use merchants::write_merchant_files;
+
 pub struct Gateway {
     state: AppState,
     bank: Arc<SimBank>,
@@ -253,40 +258,4 @@ impl Gateway {
         payments.store().close().await?;
         Ok(())
     }
-}
-
-/// Certificates for fixture merchants that have none yet.
-async fn issue_fixture_certs(store: &Store, ca: &Ca, data_dir: &Path) -> anyhow::Result<()> {
-    for m in store.list_merchants().await? {
-        if m.cert_fingerprint.is_some() {
-            continue;
-        }
-        let issued = ca.issue_merchant(&m.name, m.id.as_str(), 825)?;
-        let dir = data_dir.join("merchants").join(m.id.as_str());
-        write_merchant_files(&dir, &issued, &ca.cert_pem())?;
-        store
-            .set_merchant_certificate(&m.id, &issued.fingerprint_sha256, now_ms())
-            .await?;
-        tracing::info!(merchant = %m.id, dir = %dir.display(), "merchant certificate issued");
-    }
-    Ok(())
-}
-
-/// `client.pem`, `client.key` (0600) and `ca.pem` in `dir`.
-pub fn write_merchant_files(
-    dir: &Path,
-    issued: &pki::IssuedCert,
-    ca_pem: &str,
-) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    std::fs::write(dir.join("client.pem"), &issued.cert_pem)?;
-    std::fs::write(dir.join("ca.pem"), ca_pem)?;
-    let key = dir.join("client.key");
-    std::fs::write(&key, &issued.key_pem)?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o600))?;
-    }
-    Ok(())
 }
