@@ -137,6 +137,10 @@ impl Stack {
         for smsc in &mut config.gateway.smsc {
             smsc.address = smpp.to_string();
         }
+        // The operator of the fixture numbers is this smsc-sim.
+        if let Some(s) = &mut config.gateway.sim_swap {
+            s.url = format!("http://{smsc_http}");
+        }
         let gw = gateway::server::Gateway::build(config.gateway)
             .await
             .context("gateway")?;

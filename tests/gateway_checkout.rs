@@ -229,3 +229,121 @@ async fn the_shopper_pays_from_the_second_linked_account() {
     assert_eq!(bank_balance(&stack, second).await, b0 - 300);
     stack.stop().await.expect("clean stop");
 }
+
+#[tokio::test]
+async fn a_sim_swapped_just_before_the_payment_is_in_the_timeline() {
+    let stack = stack().await;
+    let http = reqwest::Client::new();
+    let swap = http
+        .post(format!(
+            "{}/api/terminals/{ALICE}/sim-swap",
+            stack.handsets_api()
+        ))
+        .json(&json!({ "imsi": "234159990000101" }))
+        .send()
+        .await
+        .expect("swap");
+    assert!(swap.status().is_success());
+    let check = format!("http://{}/sim-swap/v1/check", stack.smsc_http);
+    tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            let v: serde_json::Value = http
+                .post(&check)
+                .json(&json!({ "phoneNumber": format!("+{ALICE}"), "maxAge": 24 }))
+                .send()
+                .await
+                .expect("check")
+                .json()
+                .await
+                .expect("json");
+            if v["swapped"] == true {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .expect("the switch saw the new SIM");
+    let id = create_payment(&stack, "2.50").await;
+    assert_eq!(identify(&stack, &id, "alice", "alice-pass-1").await.0, 200);
+    let a = demo_shop(&stack)
+        .call("GET", &format!("/v1/payments/{id}"), None, &[])
+        .await;
+    let swap_event = a.body["timeline"]
+        .as_array()
+        .expect("timeline")
+        .iter()
+        .find(|e| e["event"] == "sim_swap")
+        .cloned();
+    assert!(
+        swap_event.is_some_and(|e| e["detail"].as_str().is_some_and(|d| d.contains(ALICE))),
+        "{:?}",
+        a.body
+    );
+    // Report mode: the code still goes out.
+    handsets(&stack)
+        .wait_code(ALICE, Duration::from_secs(10))
+        .await
+        .expect("code");
+    stack.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn with_on_swap_refuse_a_recent_sim_swap_declines_before_any_code() {
+    let mut config = switchboard::StackConfig::from_fixtures(&fixtures())
+        .expect("fixtures")
+        .on_free_ports();
+    if let Some(s) = &mut config.gateway.sim_swap {
+        s.on_swap = gateway::operator::OnSwap::Refuse;
+    }
+    let stack = switchboard::Stack::start(config).await.expect("stack");
+    let http = reqwest::Client::new();
+    http.post(format!(
+        "{}/api/terminals/{BOB}/sim-swap",
+        stack.handsets_api()
+    ))
+    .json(&json!({ "imsi": "234159990000102" }))
+    .send()
+    .await
+    .expect("swap");
+    let check = format!("http://{}/sim-swap/v1/check", stack.smsc_http);
+    tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            let v: serde_json::Value = http
+                .post(&check)
+                .json(&json!({ "phoneNumber": format!("+{BOB}") }))
+                .send()
+                .await
+                .expect("check")
+                .json()
+                .await
+                .expect("json");
+            if v["swapped"] == true {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await
+    .expect("the switch saw the new SIM");
+    let id = create_payment(&stack, "2.50").await;
+    let (s, v) = identify(&stack, &id, "bob", "bob-pass-1").await;
+    assert_eq!(s, 409, "{v}");
+    let a = demo_shop(&stack)
+        .call("GET", &format!("/v1/payments/{id}"), None, &[])
+        .await;
+    assert_eq!(
+        (a.body["state"].as_str(), a.body["reason"].as_str()),
+        (Some("declined"), Some("sim_swap")),
+        "{:?}",
+        a.body
+    );
+    assert!(
+        handsets(&stack)
+            .wait_code(BOB, Duration::from_millis(300))
+            .await
+            .is_err(),
+        "no code was sent"
+    );
+    stack.stop().await.expect("clean stop");
+}

@@ -50,6 +50,9 @@ pub struct Config {
     pub bank: SimBankConfig,
     pub webhooks: WebhooksConfig,
     pub sms: SmsConfig,
+    /// `[sim_swap]`: ask the operator whether the SIM changed before
+    /// sending a code (absent: no check).
+    pub sim_swap: Option<crate::operator::SimSwapConfig>,
     pub customers: Vec<CustomerFixture>,
     pub merchants: Vec<MerchantFixture>,
     pub bank_accounts: Vec<BankAccountFixture>,

@@ -14,6 +14,7 @@ pub mod config;
 pub mod customers;
 pub mod domain;
 pub mod http;
+pub mod operator;
 pub mod payments;
 pub mod pki;
 pub mod server;

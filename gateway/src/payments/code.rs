@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use futures::future::BoxFuture;
 
-use super::{PaymentError, PaymentService, SentSms, SmsFailure, SmsSender};
+use super::{PaymentError, PaymentService, SentSms, SimSwapStatus, SmsFailure, SmsSender};
 use crate::codes::{self, ResendDenied};
 use crate::domain::PaymentState;
 use crate::sms::{self, Locale};
@@ -63,6 +63,9 @@ impl PaymentService {
                 .await?;
             return Err(PaymentError::PhoneLimit);
         }
+        if let Some(refused) = self.sim_swap_refusal(p, msisdn, now).await? {
+            return Err(refused);
+        }
         let code = policy.generate();
         let hmac = codes::bind(&inner.key, &p.id, &p.amount, &p.merchant_id, &code);
         let ttl = i64::try_from(policy.ttl().as_millis()).unwrap_or(i64::MAX);
@@ -107,6 +110,44 @@ impl PaymentService {
                     .add_event(&p.id, self.now(), "code_not_sent", &e.to_string())
                     .await?;
                 Err(PaymentError::SmsUnavailable)
+            }
+        }
+    }
+
+    /// Ask the operator about the SIM of `msisdn`; record a recent swap in
+    /// the timeline, and decline when configured to.
+    async fn sim_swap_refusal(
+        &self,
+        p: &Payment,
+        msisdn: &str,
+        now: i64,
+    ) -> Result<Option<PaymentError>, PaymentError> {
+        let Some(check) = self.inner.sim_swap.get() else {
+            return Ok(None);
+        };
+        let store = &self.inner.store;
+        match check.check(msisdn).await {
+            SimSwapStatus::NotSwapped => Ok(None),
+            SimSwapStatus::Unknown => {
+                store
+                    .add_event(
+                        &p.id,
+                        now,
+                        "sim_swap_unknown",
+                        "the operator could not be asked",
+                    )
+                    .await?;
+                Ok(None)
+            }
+            SimSwapStatus::Swapped { within_hours } => {
+                let detail = format!("the SIM of {msisdn} changed within {within_hours} h");
+                store.add_event(&p.id, now, "sim_swap", &detail).await?;
+                if !self.inner.settings.refuse_on_sim_swap {
+                    return Ok(None);
+                }
+                self.finish(p, PaymentState::Declined, "declined", "sim_swap", None)
+                    .await?;
+                Ok(Some(PaymentError::WrongState(PaymentState::Declined)))
             }
         }
     }

@@ -66,6 +66,22 @@ pub trait SmsSender: Send + Sync {
     ) -> BoxFuture<'a, Result<SentSms, SmsFailure>>;
 }
 
+/// What the operator says about a number's SIM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SimSwapStatus {
+    NotSwapped,
+    Swapped {
+        within_hours: u32,
+    },
+    /// The operator could not be asked.
+    Unknown,
+}
+
+/// Asks the operator whether the SIM behind `msisdn` changed recently.
+pub trait SimSwapCheck: Send + Sync {
+    fn check<'a>(&'a self, msisdn: &'a str) -> BoxFuture<'a, SimSwapStatus>;
+}
+
 /// The knobs of the flow that are not the code policy.
 #[derive(Debug, Clone)]
 pub struct FlowSettings {
@@ -73,6 +89,8 @@ pub struct FlowSettings {
     pub payment_ttl: Duration,
     /// Locale of the SMS when the customer has none ("en", "zh-CN").
     pub default_locale: String,
+    /// Decline instead of only reporting when the SIM changed recently.
+    pub refuse_on_sim_swap: bool,
 }
 
 impl Default for FlowSettings {
@@ -80,6 +98,7 @@ impl Default for FlowSettings {
         Self {
             payment_ttl: Duration::from_secs(30 * 60),
             default_locale: "en".into(),
+            refuse_on_sim_swap: false,
         }
     }
 }
@@ -97,6 +116,7 @@ struct Inner {
     clock: Clock,
     /// Poked when a webhook was queued, so the worker sends it at once.
     webhook_wake: tokio::sync::Notify,
+    sim_swap: std::sync::OnceLock<Arc<dyn SimSwapCheck>>,
 }
 
 #[derive(Clone)]
@@ -138,8 +158,15 @@ impl PaymentService {
                 settings,
                 clock,
                 webhook_wake: tokio::sync::Notify::new(),
+                sim_swap: std::sync::OnceLock::new(),
             }),
         }
+    }
+
+    /// Check numbers with the operator before sending codes (set once).
+    pub fn with_sim_swap_check(self, check: Arc<dyn SimSwapCheck>) -> PaymentService {
+        let _ = self.inner.sim_swap.set(check);
+        self
     }
 
     pub fn store(&self) -> &Store {

@@ -118,6 +118,10 @@ impl Gateway {
         });
         let settings = FlowSettings {
             default_locale: config.sms.locale.as_str().to_owned(),
+            refuse_on_sim_swap: config
+                .sim_swap
+                .as_ref()
+                .is_some_and(|s| s.on_swap == crate::operator::OnSwap::Refuse),
             ..FlowSettings::default()
         };
         let bank = Arc::new(bank);
@@ -131,6 +135,12 @@ impl Gateway {
             settings,
             Clock::default(),
         );
+        let payments = match &config.sim_swap {
+            Some(s) => {
+                payments.with_sim_swap_check(Arc::new(crate::operator::CamaraSimSwap::new(s)?))
+            }
+            None => payments,
+        };
         let state = AppState {
             payments,
             admin_token: config.admin.token.as_deref().map(Arc::from),
