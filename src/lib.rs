@@ -8,6 +8,8 @@
 //! cross-part scenarios in `tests/` drive that stack over SMPP and HTTP as
 //! a user would.
 
+pub mod demo;
+pub mod merchant_client;
 pub mod stack;
 
 pub use stack::{Stack, StackConfig};

@@ -15,7 +15,9 @@ use switchboard::{Stack, StackConfig};
     about = "Run smsc-sim and handset-sim together with the fixtures"
 )]
 struct Cli {
-    /// Directory with smsc-sim.toml and handset-sim.toml.
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Directory with smsc-sim.toml, handset-sim.toml and gateway.toml.
     #[arg(long, default_value = "fixtures")]
     fixtures: PathBuf,
     /// Where the parts keep their data (smsc/ and gateway/ inside).
@@ -29,15 +31,32 @@ struct Cli {
     free_ports: bool,
 }
 
+#[derive(clap::Subcommand)]
+enum Command {
+    /// Run one scripted checkout end to end (in memory, free ports) and
+    /// print each hop with its time; exit 0 only on success.
+    Demo,
+}
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    // The demo prints its own story; only warnings from the parts.
+    let default_filter = if cli.command.is_some() {
+        "warn"
+    } else {
+        "info"
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| default_filter.into()),
         )
         .with_writer(std::io::stderr)
         .init();
-    let cli = Cli::parse();
+    if let Some(Command::Demo) = cli.command {
+        return switchboard::demo::run(&cli.fixtures).await;
+    }
     let mut config = StackConfig::from_fixtures(&cli.fixtures)
         .with_context(|| format!("loading the fixtures in {}", cli.fixtures.display()))?;
     if cli.free_ports {

@@ -36,7 +36,8 @@ async fn unknown_self_signed_unregistered_and_revoked_certificates_are_refused()
         &ca_pem,
         &foreign.cert_pem,
         &foreign.key_pem,
-    );
+    )
+    .expect("client config");
     assert_eq!(
         m.call("POST", "/v1/payments", Some(&body), &[])
             .await
@@ -49,7 +50,8 @@ async fn unknown_self_signed_unregistered_and_revoked_certificates_are_refused()
         &ca_pem,
         &selfsigned.cert_pem,
         &selfsigned.key_pem,
-    );
+    )
+    .expect("client config");
     assert_eq!(
         m.call("POST", "/v1/payments", Some(&body), &[])
             .await
@@ -64,7 +66,8 @@ async fn unknown_self_signed_unregistered_and_revoked_certificates_are_refused()
         &ca_pem,
         &stray.cert_pem,
         &stray.key_pem,
-    );
+    )
+    .expect("client config");
     assert_eq!(
         m.call("POST", "/v1/payments", Some(&body), &[])
             .await

@@ -76,3 +76,33 @@ async fn the_launcher_starts_everything_and_stops_on_sigterm() {
         .expect("wait");
     assert!(status.success(), "clean exit on SIGTERM: {status}");
 }
+
+#[tokio::test]
+async fn switchboard_demo_runs_one_checkout_and_exits_zero() {
+    let out = tokio::task::spawn_blocking(|| {
+        Command::new(env!("CARGO_BIN_EXE_switchboard"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .arg("demo")
+            .output()
+    });
+    let out = tokio::time::timeout(Duration::from_secs(60), out)
+        .await
+        .expect("the demo finishes within 60 s")
+        .expect("join")
+        .expect("runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for hop in [
+        "created over the merchant API",
+        "inbox of Alice's phone",
+        "signature valid",
+        "bank_approved",
+        "OK",
+    ] {
+        assert!(stdout.contains(hop), "{hop} missing from\n{stdout}");
+    }
+}

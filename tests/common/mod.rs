@@ -2,7 +2,7 @@
 //! ESME bound to it with our client, submit_sm builders and receipt waits.
 #![allow(dead_code)]
 
-pub mod merchant;
+pub use switchboard::merchant_client as merchant;
 
 use std::path::Path;
 use std::time::Duration;
@@ -147,6 +147,7 @@ pub fn demo_shop(stack: &Stack) -> merchant::Merchant {
         stack.gateway_merchant,
         &stack.gateway_data.join("merchants").join("mer_demoshop"),
     )
+    .expect("the demo shop's certificate files")
 }
 
 /// Create a payment as Demo Shop; returns its id.

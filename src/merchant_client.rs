@@ -1,6 +1,7 @@
 //! A merchant calling the gateway's merchant API over mutual TLS with the
 //! client certificate the gateway issued, speaking HTTP/1.1 by hand
-//! (`Connection: close`) so the tests need no HTTPS client library.
+//! (`Connection: close`): what the demo and the tests use, so neither needs
+//! an HTTPS client library.
 
 use std::net::SocketAddr;
 use std::path::Path;
@@ -18,7 +19,8 @@ pub struct Merchant {
     tls: Arc<rustls::ClientConfig>,
 }
 
-/// What the API answered; status 0 means the TLS handshake was refused.
+/// What the API answered; status 0 means no answer (TLS handshake refused,
+/// connection failed, or nothing within 10 s).
 #[derive(Debug)]
 pub struct Answer {
     pub status: u16,
@@ -27,19 +29,22 @@ pub struct Answer {
 
 impl Merchant {
     /// With the files `gateway merchants add` writes (client.pem, client.key, ca.pem).
-    pub fn from_dir(addr: SocketAddr, dir: &Path) -> Merchant {
-        let read = |f: &str| std::fs::read_to_string(dir.join(f)).expect("merchant file");
+    pub fn from_dir(addr: SocketAddr, dir: &Path) -> anyhow::Result<Merchant> {
+        let read = |f: &str| {
+            std::fs::read_to_string(dir.join(f))
+                .map_err(|e| anyhow::anyhow!("reading {}: {e}", dir.join(f).display()))
+        };
         Merchant::from_pem(
             addr,
-            &read("ca.pem"),
-            &read("client.pem"),
-            &read("client.key"),
+            &read("ca.pem")?,
+            &read("client.pem")?,
+            &read("client.key")?,
         )
     }
 
-    pub fn from_pem(addr: SocketAddr, ca: &str, cert: &str, key: &str) -> Merchant {
-        let tls = gateway::pki::client_config(ca, cert, key).expect("client TLS config");
-        Merchant { addr, tls }
+    pub fn from_pem(addr: SocketAddr, ca: &str, cert: &str, key: &str) -> anyhow::Result<Merchant> {
+        let tls = gateway::pki::client_config(ca, cert, key)?;
+        Ok(Merchant { addr, tls })
     }
 
     pub async fn call(
@@ -50,8 +55,8 @@ impl Merchant {
         headers: &[(&str, &str)],
     ) -> Answer {
         let exchange = async {
-            let tcp = TcpStream::connect(self.addr).await.expect("connect");
-            let name = ServerName::try_from("localhost").expect("name");
+            let tcp = TcpStream::connect(self.addr).await.ok()?;
+            let name = ServerName::try_from("localhost").ok()?;
             let mut tls = match TlsConnector::from(Arc::clone(&self.tls))
                 .connect(name, tcp)
                 .await
@@ -78,14 +83,14 @@ impl Merchant {
         };
         let Some(raw) = tokio::time::timeout(Duration::from_secs(10), exchange)
             .await
-            .expect("merchant API answers within 10 s")
+            .unwrap_or(None)
         else {
             return Answer {
                 status: 0,
                 body: Value::Null,
             };
         };
-        let raw = String::from_utf8(raw).expect("UTF-8");
+        let raw = String::from_utf8_lossy(&raw).into_owned();
         let Some((head, body)) = raw.split_once("\r\n\r\n") else {
             return Answer {
                 status: 0,
@@ -116,11 +121,14 @@ fn dechunk(mut raw: &str) -> String {
     let mut out = String::new();
     while let Some((size, rest)) = raw.split_once("\r\n") {
         let n = usize::from_str_radix(size.trim(), 16).unwrap_or(0);
+        let (Some(chunk), Some(next)) = (rest.get(..n), rest.get(n + 2..)) else {
+            break;
+        };
         if n == 0 {
             break;
         }
-        out.push_str(&rest[..n]);
-        raw = &rest[n + 2..];
+        out.push_str(chunk);
+        raw = next;
     }
     out
 }
