@@ -27,8 +27,11 @@ struct Cli {
     #[arg(long)]
     memory: bool,
     /// Every listener on a free port (127.0.0.1:0) instead of the fixture ports.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "port_offset")]
     free_ports: bool,
+    /// Add this to every fixture port (run a second Switchboard beside one).
+    #[arg(long, default_value_t = 0)]
+    port_offset: u16,
 }
 
 #[derive(clap::Subcommand)]
@@ -61,6 +64,8 @@ async fn main() -> anyhow::Result<()> {
         .with_context(|| format!("loading the fixtures in {}", cli.fixtures.display()))?;
     if cli.free_ports {
         config = config.on_free_ports();
+    } else if cli.port_offset > 0 {
+        config = config.with_port_offset(cli.port_offset)?;
     }
     if cli.memory {
         config.smsc.store.memory = true;

@@ -38,6 +38,30 @@ impl StackConfig {
         })
     }
 
+    /// Every listener's port moved up by `offset` (to run two stacks side
+    /// by side); port 0 stays 0.
+    pub fn with_port_offset(mut self, offset: u16) -> anyhow::Result<Self> {
+        let bump = |a: &mut SocketAddr| -> anyhow::Result<()> {
+            if a.port() != 0 {
+                let port = a.port().checked_add(offset).with_context(|| {
+                    format!("--port-offset {offset} takes port {} past 65535", a.port())
+                })?;
+                a.set_port(port);
+            }
+            Ok(())
+        };
+        bump(&mut self.smsc.smpp.listen)?;
+        bump(&mut self.smsc.http.listen)?;
+        bump(&mut self.smsc.air.listen)?;
+        if let Some(tls) = &mut self.smsc.smpp.tls {
+            bump(&mut tls.listen)?;
+        }
+        bump(&mut self.handsets.http.listen)?;
+        bump(&mut self.gateway.http.listen)?;
+        bump(&mut self.gateway.merchant_api.listen)?;
+        Ok(self)
+    }
+
     /// Every listener on 127.0.0.1:0 and no data on disk.
     pub fn on_free_ports(mut self) -> Self {
         let any: SocketAddr = ([127, 0, 0, 1], 0).into();
@@ -179,5 +203,35 @@ impl Stack {
             task.await.context("part panicked")??;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixtures() -> StackConfig {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        StackConfig::from_fixtures(&dir).expect("fixtures load")
+    }
+
+    #[test]
+    fn port_offset_moves_every_listener_and_refuses_overflow() {
+        let c = fixtures().with_port_offset(100).expect("fits");
+        let ports = [
+            c.smsc.smpp.listen.port(),
+            c.smsc.http.listen.port(),
+            c.smsc.air.listen.port(),
+            c.handsets.http.listen.port(),
+            c.gateway.http.listen.port(),
+            c.gateway.merchant_api.listen.port(),
+        ];
+        assert_eq!(ports, [2875, 8875, 4875, 8876, 8180, 8543]);
+        assert!(fixtures().with_port_offset(65_000).is_err());
+        let free = fixtures()
+            .on_free_ports()
+            .with_port_offset(7)
+            .expect("0 stays 0");
+        assert_eq!(free.smsc.smpp.listen.port(), 0);
     }
 }
