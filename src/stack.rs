@@ -26,6 +26,8 @@ pub struct StackConfig {
     pub smsc: smsc_sim::Config,
     pub handsets: handset_sim::Config,
     pub gateway: gateway::config::Config,
+    /// The demo shop's listen address (default 127.0.0.1:8090).
+    pub shop_listen: SocketAddr,
 }
 
 impl StackConfig {
@@ -35,6 +37,7 @@ impl StackConfig {
             smsc: smsc_sim::Config::from_file(dir.join("smsc-sim.toml"))?,
             handsets: handset_sim::Config::from_file(dir.join("handset-sim.toml"))?,
             gateway: gateway::config::Config::from_file(dir.join("gateway.toml"))?,
+            shop_listen: ([127, 0, 0, 1], 8090).into(),
         })
     }
 
@@ -59,6 +62,7 @@ impl StackConfig {
         bump(&mut self.handsets.http.listen)?;
         bump(&mut self.gateway.http.listen)?;
         bump(&mut self.gateway.merchant_api.listen)?;
+        bump(&mut self.shop_listen)?;
         Ok(self)
     }
 
@@ -78,6 +82,7 @@ impl StackConfig {
         self.gateway.merchant_api.listen = any;
         self.gateway.store.memory = true;
         self.gateway.store.data_dir = None;
+        self.shop_listen = any;
         self
     }
 }
@@ -97,6 +102,9 @@ pub struct Stack {
     pub gateway_data: std::path::PathBuf,
     pub payments: gateway::payments::PaymentService,
     pub bank: std::sync::Arc<gateway::bank::SimBank>,
+    /// The demo shop (a merchant on the real merchant API).
+    pub shop_http: SocketAddr,
+    shop: JoinHandle<anyhow::Result<()>>,
     stops: Vec<(oneshot::Sender<()>, Task)>,
 }
 
@@ -172,6 +180,15 @@ impl Stack {
         let gateway_data = gw.data_dir().to_path_buf();
         let payments = gw.payments();
         let bank = gw.bank();
+        let shop_listener = tokio::net::TcpListener::bind(config.shop_listen)
+            .await
+            .context("demo shop")?;
+        let shop_http = shop_listener.local_addr()?;
+        let merchant = crate::merchant_client::Merchant::from_dir(
+            gateway_merchant,
+            &gateway_data.join("merchants").join("mer_demoshop"),
+        )?;
+        let shop = tokio::spawn(crate::shop::serve(shop_listener, merchant));
         let gateway_stop = spawn(|rx| {
             tokio::spawn(gw.run_until(async move {
                 let _ = rx.await;
@@ -187,6 +204,8 @@ impl Stack {
             gateway_data,
             payments,
             bank,
+            shop_http,
+            shop,
             stops: vec![gateway_stop, handsets_stop, smsc_stop],
         })
     }
@@ -198,6 +217,7 @@ impl Stack {
 
     /// Stop the gateway, the handsets, then the SMSC.
     pub async fn stop(self) -> anyhow::Result<()> {
+        self.shop.abort();
         for (tx, task) in self.stops {
             let _ = tx.send(());
             task.await.context("part panicked")??;
