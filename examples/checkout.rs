@@ -58,6 +58,7 @@ fn config(shoppers: usize) -> anyhow::Result<StackConfig> {
         smsc: smsc_sim::Config::from_file(dir.join("smsc-sim.toml"))?,
         handsets: handset_sim::Config::from_toml_str(&hs)?,
         gateway: gateway::config::Config::from_toml_str(&gw)?,
+        shop_listen: ([127, 0, 0, 1], 0).into(),
     };
     Ok(cfg.on_free_ports())
 }

@@ -79,6 +79,7 @@ async fn main() -> anyhow::Result<()> {
     let certs = stack.gateway_data.join("merchants").join("mer_demoshop");
     eprintln!(
         "\nSwitchboard is running (Ctrl-C stops it)\n\
+         \x20 demo shop         http://{shop}/   (buy, then pay with the code from the phone)\n\
          \x20 phones page       http://{phones}/\n\
          \x20 gateway checkout  http://{gw}/checkout/<payment id>\n\
          \x20 merchant API      https://localhost:{mport}/v1/payments  (mutual TLS)\n\
@@ -90,6 +91,7 @@ async fn main() -> anyhow::Result<()> {
          \x20        -H 'Content-Type: application/json' https://localhost:{mport}/v1/payments \\\n\
          \x20        -d '{{\"order_id\":\"A-1\",\"amount\":\"12.50\",\"currency\":\"GBP\"}}'\n\
          \x20   then open its checkout_url and sign in as alice / alice-pass-1\n",
+        shop = stack.shop_http,
         phones = stack.handsets_http,
         gw = stack.gateway_http,
         mport = stack.gateway_merchant.port(),
@@ -107,6 +109,7 @@ async fn main() -> anyhow::Result<()> {
             "handsets_http": stack.handsets_http.to_string(),
             "gateway_http": stack.gateway_http.to_string(),
             "gateway_merchant": stack.gateway_merchant.to_string(),
+            "shop_http": stack.shop_http.to_string(),
         })
     );
     shutdown_signal().await;
