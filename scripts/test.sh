@@ -2,8 +2,8 @@
 # The project's test command, for developers and CI alike (.ci/run execs it).
 # On a fresh Debian machine it first installs what the tests need (python3,
 # pip and the pinned python peers of the interop tests, node and the npm
-# SMSC), then runs formatting, lint and the whole workspace's tests. Any
-# failure exits non-zero.
+# SMSC, Chromium and chromedriver), then runs formatting, lint and the whole
+# workspace's tests. Any failure exits non-zero.
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -74,9 +74,21 @@ install_node() {
     npm ci --prefix tests/interop/npm-smsc --no-audit --no-fund --loglevel=error </dev/null
 }
 
+# Headless Chromium and its WebDriver for tests/browser.rs (Debian's
+# packages, so the two versions always match).
+install_browser() {
+    if command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1; then
+        return
+    fi
+    log "apt-get install chromium chromium-driver"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver </dev/null
+}
+
 install_python
 install_py_packages
 install_node
+install_browser
 
 # A fresh clone (CI) has no incremental state worth keeping; skip writing it.
 if [ "${CI:-}" = "true" ]; then

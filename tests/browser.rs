@@ -1,0 +1,211 @@
+//! A real browser (headless Chromium driven over WebDriver) on the full
+//! stack: buy in the demo shop, sign in on the gateway's checkout, open the
+//! phones page in a second tab and read the code from Alice's screen, type
+//! it, and land back in the shop with "Thank you". And the failure path:
+//! three wrong codes. Screenshots go to `target/browser-screenshots/`.
+//!
+//! Needs `chromium` and `chromedriver` (scripts/test.sh installs them);
+//! without them the test fails, unless SWITCHBOARD_SKIP_BROWSER=1.
+
+mod common;
+
+use std::net::{SocketAddr, TcpListener};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use common::*;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+async fn browser() -> Option<(Driver, Client)> {
+    if std::env::var_os("SWITCHBOARD_SKIP_BROWSER").is_some() {
+        eprintln!("skipped: SWITCHBOARD_SKIP_BROWSER is set");
+        return None;
+    }
+    let port = free_port();
+    let child = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver runs (scripts/test.sh installs chromium and chromium-driver)");
+    let driver = Driver(child);
+    let addr: SocketAddr = ([127, 0, 0, 1], port).into();
+    tokio::time::timeout(Duration::from_secs(20), async {
+        while tokio::net::TcpStream::connect(addr).await.is_err() {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    })
+    .await
+    .expect("chromedriver listens within 20 s");
+    let mut caps = serde_json::Map::new();
+    caps.insert(
+        "goog:chromeOptions".into(),
+        json!({ "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,1000"] }),
+    );
+    let http = hyper_util::client::legacy::connect::HttpConnector::new();
+    let client = ClientBuilder::new(http)
+        .capabilities(caps)
+        .connect(&format!("http://{addr}"))
+        .await
+        .expect("a Chromium session");
+    Some((driver, client))
+}
+
+fn shots() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target")
+        .join("browser-screenshots");
+    std::fs::create_dir_all(&dir).expect("screenshot dir");
+    dir
+}
+
+async fn shot(c: &Client, name: &str) {
+    if let Ok(png) = c.screenshot().await {
+        let path = shots().join(format!("{name}.png"));
+        let _ = std::fs::write(&path, png);
+    }
+}
+
+/// Buy the first item and sign in as Alice; returns on the code page.
+async fn buy_and_sign_in(c: &Client, stack: &switchboard::Stack) {
+    c.goto(&format!("http://{}/", stack.shop_http))
+        .await
+        .expect("shop");
+    c.find(Locator::Css("form.item button"))
+        .await
+        .expect("a Buy button")
+        .click()
+        .await
+        .expect("click");
+    let f = c
+        .form(Locator::Css("form[action$='/identify']"))
+        .await
+        .expect("the sign-in form");
+    f.set_by_name("identity", "alice").await.expect("identity");
+    f.set_by_name("password", "alice-pass-1")
+        .await
+        .expect("password");
+    f.submit().await.expect("submit");
+    c.wait()
+        .for_element(Locator::Css("form[action$='/code']"))
+        .await
+        .expect("the code page");
+}
+
+/// The code shown on Alice's phone, read in a second tab.
+async fn code_from_the_phone(c: &Client, stack: &switchboard::Stack) -> String {
+    let checkout = c.window().await.expect("window");
+    let tab = c.new_window(true).await.expect("new tab");
+    c.switch_to_window(tab.handle).await.expect("switch");
+    c.goto(&format!("http://{}/", stack.handsets_http))
+        .await
+        .expect("phones page");
+    let mark = c
+        .wait()
+        .for_element(Locator::Css("mark.code"))
+        .await
+        .expect("a code on a screen");
+    let code = mark.text().await.expect("code text");
+    shot(c, "phones").await;
+    c.close_window().await.expect("close tab");
+    c.switch_to_window(checkout)
+        .await
+        .expect("back to checkout");
+    code
+}
+
+#[tokio::test]
+async fn a_shopper_pays_in_chromium_with_the_code_from_the_phones_page() {
+    let Some((_driver, c)) = browser().await else {
+        return;
+    };
+    let stack = stack().await;
+    buy_and_sign_in(&c, &stack).await;
+    shot(&c, "checkout-code").await;
+    let code = code_from_the_phone(&c, &stack).await;
+    assert_eq!(code.len(), 6, "{code}");
+    let f = c
+        .form(Locator::Css("form[action$='/code']"))
+        .await
+        .expect("code form");
+    f.set_by_name("code", &code).await.expect("code");
+    f.submit().await.expect("pay");
+    let back = c
+        .wait()
+        .for_element(Locator::LinkText("Return to Demo Shop"))
+        .await
+        .expect("the result page");
+    shot(&c, "checkout-result").await;
+    back.click().await.expect("back to the shop");
+    let body = c
+        .find(Locator::Css("body"))
+        .await
+        .expect("body")
+        .text()
+        .await
+        .expect("text");
+    assert!(body.contains("Thank you"), "{body}");
+    shot(&c, "shop-thank-you").await;
+    eprintln!("screenshots in {}", shots().display());
+    c.close().await.expect("close");
+    stack.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn three_wrong_codes_in_chromium_revoke_the_code() {
+    let Some((_driver, c)) = browser().await else {
+        return;
+    };
+    let stack = stack().await;
+    buy_and_sign_in(&c, &stack).await;
+    let code = handsets(&stack)
+        .wait_code(ALICE, Duration::from_secs(10))
+        .await
+        .expect("code");
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    for _ in 0..3 {
+        let f = c
+            .form(Locator::Css("form[action$='/code']"))
+            .await
+            .expect("code form");
+        f.set_by_name("code", wrong).await.expect("code");
+        f.submit().await.expect("submit");
+    }
+    let body = c
+        .find(Locator::Css("body"))
+        .await
+        .expect("body")
+        .text()
+        .await
+        .expect("text");
+    shot(&c, "checkout-revoked").await;
+    assert!(
+        body.to_lowercase().contains("new code") || body.to_lowercase().contains("no longer"),
+        "{body}"
+    );
+    // The page is /checkout/{id} or the re-rendered /checkout/{id}/code.
+    let url = c.current_url().await.expect("url");
+    let id = url.path().split('/').nth(2).unwrap_or_default().to_owned();
+    let (s, _) = checkout(&stack, &id, "code", json!({ "code": code })).await;
+    assert_eq!(s, 410, "the right code no longer works either");
+    c.close().await.expect("close");
+    stack.stop().await.expect("clean stop");
+}
