@@ -89,12 +89,17 @@ async fn buy_and_sign_in(c: &Client, stack: &switchboard::Stack) {
     c.goto(&format!("http://{}/", stack.shop_http))
         .await
         .expect("shop");
-    c.find(Locator::Css("form.item button"))
+    c.wait()
+        .for_element(Locator::Css("form.item button"))
         .await
         .expect("a Buy button")
         .click()
         .await
         .expect("click");
+    c.wait()
+        .for_element(Locator::Css("form[action$='/identify']"))
+        .await
+        .expect("the checkout");
     let f = c
         .form(Locator::Css("form[action$='/identify']"))
         .await
@@ -155,14 +160,19 @@ async fn a_shopper_pays_in_chromium_with_the_code_from_the_phones_page() {
         .expect("the result page");
     shot(&c, "checkout-result").await;
     back.click().await.expect("back to the shop");
-    let body = c
-        .find(Locator::Css("body"))
-        .await
-        .expect("body")
-        .text()
-        .await
-        .expect("text");
-    assert!(body.contains("Thank you"), "{body}");
+    let thanks = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            if let Ok(body) = c.find(Locator::Css("body")).await
+                && let Ok(text) = body.text().await
+                && text.contains("Thank you")
+            {
+                return text;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+    assert!(thanks.is_ok(), "the shop's thank-you page within 10 s");
     shot(&c, "shop-thank-you").await;
     eprintln!("screenshots in {}", shots().display());
     c.close().await.expect("close");
@@ -182,12 +192,22 @@ async fn three_wrong_codes_in_chromium_revoke_the_code() {
         .expect("code");
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for _ in 0..3 {
+        // The old page must be gone before the next form is looked up, or
+        // the lookup may still find the page being replaced.
+        let old = c.find(Locator::Css("html")).await.expect("page");
         let f = c
             .form(Locator::Css("form[action$='/code']"))
             .await
             .expect("code form");
         f.set_by_name("code", wrong).await.expect("code");
         f.submit().await.expect("submit");
+        tokio::time::timeout(Duration::from_secs(10), async {
+            while old.tag_name().await.is_ok() {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+        .await
+        .expect("the next page within 10 s");
     }
     let body = c
         .find(Locator::Css("body"))
