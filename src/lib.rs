@@ -10,6 +10,7 @@
 
 pub mod demo;
 pub mod merchant_client;
+pub mod parts;
 pub mod shop;
 pub mod stack;
 

@@ -32,6 +32,10 @@ struct Cli {
     /// Add this to every fixture port (run a second Switchboard beside one).
     #[arg(long, default_value_t = 0)]
     port_offset: u16,
+    /// Run only these parts (comma-separated: smsc, handsets, gateway); the
+    /// others are your own systems, at the addresses in the fixture files.
+    #[arg(long, default_value = "smsc,handsets,gateway")]
+    parts: switchboard::parts::Parts,
 }
 
 #[derive(clap::Subcommand)]
@@ -74,6 +78,9 @@ async fn main() -> anyhow::Result<()> {
     } else if !cli.free_ports {
         config.smsc.store.data_dir = Some(cli.data_dir.join("smsc"));
         config.gateway.store.data_dir = Some(cli.data_dir.join("gateway"));
+    }
+    if cli.parts != switchboard::parts::Parts::ALL {
+        return switchboard::parts::run_parts(config, cli.parts, shutdown_signal()).await;
     }
     let stack = Stack::start(config).await?;
     let certs = stack.gateway_data.join("merchants").join("mer_demoshop");

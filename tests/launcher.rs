@@ -106,3 +106,57 @@ async fn switchboard_demo_runs_one_checkout_and_exits_zero() {
         assert!(stdout.contains(hop), "{hop} missing from\n{stdout}");
     }
 }
+
+#[tokio::test]
+async fn a_subset_of_parts_runs_alone() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["--free-ports", "--memory", "--parts", "smsc,handsets"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("launcher starts");
+    let _reap = Reap(child.id());
+    let stdout = child.stdout.take().expect("piped");
+    let line = tokio::task::spawn_blocking(move || {
+        let mut line = String::new();
+        BufReader::new(stdout).read_line(&mut line).map(|_| line)
+    });
+    let line = tokio::time::timeout(Duration::from_secs(20), line)
+        .await
+        .expect("ready within 20 s")
+        .expect("join")
+        .expect("read");
+    let ready: serde_json::Value = serde_json::from_str(&line).expect("JSON ready line");
+    assert!(ready.get("gateway_http").is_none(), "{ready}");
+    let smsc = ready["smsc_http"].as_str().expect("smsc_http");
+    let attached = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            let stats: serde_json::Value = reqwest::get(format!("http://{smsc}/api/stats"))
+                .await
+                .expect("stats")
+                .json()
+                .await
+                .expect("json");
+            if stats["handsets"]["attached"] == 5 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+    assert!(
+        attached.is_ok(),
+        "the handsets attach to the SMSC it started"
+    );
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .expect("kill");
+    assert!(killed.success());
+    let status = tokio::task::spawn_blocking(move || child.wait())
+        .await
+        .expect("join")
+        .expect("wait");
+    assert!(status.success(), "{status}");
+}
