@@ -244,26 +244,7 @@ async fn a_sim_swapped_just_before_the_payment_is_in_the_timeline() {
         .await
         .expect("swap");
     assert!(swap.status().is_success());
-    let check = format!("http://{}/sim-swap/v1/check", stack.smsc_http);
-    tokio::time::timeout(Duration::from_secs(10), async {
-        loop {
-            let v: serde_json::Value = http
-                .post(&check)
-                .json(&json!({ "phoneNumber": format!("+{ALICE}"), "maxAge": 24 }))
-                .send()
-                .await
-                .expect("check")
-                .json()
-                .await
-                .expect("json");
-            if v["swapped"] == true {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    })
-    .await
-    .expect("the switch saw the new SIM");
+    wait_sim_swapped(&stack, ALICE).await;
     let id = create_payment(&stack, "2.50").await;
     assert_eq!(identify(&stack, &id, "alice", "alice-pass-1").await.0, 200);
     let a = demo_shop(&stack)
@@ -306,26 +287,7 @@ async fn with_on_swap_refuse_a_recent_sim_swap_declines_before_any_code() {
     .send()
     .await
     .expect("swap");
-    let check = format!("http://{}/sim-swap/v1/check", stack.smsc_http);
-    tokio::time::timeout(Duration::from_secs(10), async {
-        loop {
-            let v: serde_json::Value = http
-                .post(&check)
-                .json(&json!({ "phoneNumber": format!("+{BOB}") }))
-                .send()
-                .await
-                .expect("check")
-                .json()
-                .await
-                .expect("json");
-            if v["swapped"] == true {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(10)).await;
-        }
-    })
-    .await
-    .expect("the switch saw the new SIM");
+    wait_sim_swapped(&stack, BOB).await;
     let id = create_payment(&stack, "2.50").await;
     let (s, v) = identify(&stack, &id, "bob", "bob-pass-1").await;
     assert_eq!(s, 409, "{v}");

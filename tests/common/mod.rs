@@ -191,3 +191,30 @@ pub async fn bank_balance(stack: &Stack, account: &str) -> i64 {
         .expect("account exists")
         .minor
 }
+
+/// Wait until the switch reports (CAMARA check) that `msisdn` changed SIM.
+pub async fn wait_sim_swapped(stack: &Stack, msisdn: &str) {
+    let http = reqwest::Client::new();
+    let check = format!("http://{}/sim-swap/v1/check", stack.smsc_http);
+    let body = serde_json::json!({ "phoneNumber": format!("+{msisdn}"), "maxAge": 24 });
+    let wait = async {
+        loop {
+            let v: Value = http
+                .post(&check)
+                .json(&body)
+                .send()
+                .await
+                .expect("check")
+                .json()
+                .await
+                .expect("json");
+            if v["swapped"] == true {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), wait)
+        .await
+        .expect("the switch saw the new SIM");
+}

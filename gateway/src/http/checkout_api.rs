@@ -15,8 +15,8 @@ use axum::{Json, Router};
 use serde::{Deserialize, Serialize};
 
 use super::pages::mask_msisdn;
-use super::{ApiError, AppState, client_ip};
-use crate::domain::{Password, PaymentId};
+use super::{ApiError, AppState, client_ip, payment_id};
+use crate::domain::Password;
 use crate::payments::{IdentifyRequest, PaymentService};
 use crate::store::{Payment, Terminal};
 
@@ -106,11 +106,6 @@ pub(super) async fn view(payments: &PaymentService, p: &Payment) -> Result<Check
         accounts,
         account: p.bank_account.as_deref().map(crate::payments::mask_account),
     })
-}
-
-fn payment_id(id: &str) -> Result<PaymentId, ApiError> {
-    id.parse()
-        .map_err(|_| ApiError::Payment(crate::payments::PaymentError::NotFound))
 }
 
 async fn show(

@@ -13,9 +13,9 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::mtls::MerchantPeer;
-use super::{ApiError, AppState};
-use crate::domain::{MerchantId, PaymentId, PaymentState};
-use crate::payments::{CreatePayment, PaymentError, PaymentView};
+use super::{ApiError, AppState, payment_id};
+use crate::domain::{MerchantId, PaymentState};
+use crate::payments::{CreatePayment, PaymentView};
 use crate::store::{MerchantStatus, PaymentFilter};
 
 pub fn router() -> Router<AppState> {
@@ -74,11 +74,6 @@ async fn create(
         StatusCode::OK
     };
     Ok((status, Json(with_checkout_url(&app, &p))))
-}
-
-fn payment_id(id: &str) -> Result<PaymentId, ApiError> {
-    id.parse()
-        .map_err(|_| ApiError::Payment(PaymentError::NotFound))
 }
 
 async fn one(

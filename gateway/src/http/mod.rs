@@ -63,6 +63,12 @@ pub fn merchant_router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY))
 }
 
+/// A payment id from a path; one that does not parse is simply not found.
+pub(crate) fn payment_id(id: &str) -> Result<crate::domain::PaymentId, ApiError> {
+    id.parse()
+        .map_err(|_| ApiError::Payment(crate::payments::PaymentError::NotFound))
+}
+
 /// The client's address, from the connection (for per-IP limits).
 pub fn client_ip(addr: SocketAddr) -> String {
     addr.ip().to_string()

@@ -152,7 +152,7 @@ impl PaymentService {
         }
     }
 
-    async fn locale_of(&self, p: &Payment) -> Result<Locale, PaymentError> {
+    pub(super) async fn locale_of(&self, p: &Payment) -> Result<Locale, PaymentError> {
         let from_customer = match p.customer_id {
             Some(id) => self.inner.store.customer(id).await?.map(|c| c.locale),
             None => None,

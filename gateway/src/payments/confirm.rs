@@ -148,7 +148,7 @@ impl PaymentService {
         let store = &self.inner.store;
         let (Ok(Some(merchant)), locale) = (
             store.merchant(&p.merchant_id).await,
-            self.receipt_locale(p).await,
+            self.locale_of(p).await.unwrap_or(Locale::En),
         ) else {
             return;
         };
@@ -160,20 +160,5 @@ impl PaymentService {
         let _ = store
             .add_event(&p.id, self.now(), "receipt_sms", &outcome)
             .await;
-    }
-
-    async fn receipt_locale(&self, p: &Payment) -> Locale {
-        let name = match p.customer_id {
-            Some(id) => self
-                .inner
-                .store
-                .customer(id)
-                .await
-                .ok()
-                .flatten()
-                .map(|c| c.locale),
-            None => None,
-        };
-        name.and_then(|n| Locale::parse(&n)).unwrap_or(Locale::En)
     }
 }

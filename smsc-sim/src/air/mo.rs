@@ -11,18 +11,18 @@
 
 use std::sync::Arc;
 
-use time::OffsetDateTime;
 use wire::air::{AirFrame, RpCause};
 use wire::msisdn::Msisdn;
 use wire::smpp::esm;
 use wire::tpdu::{
-    Alphabet, SmsStatusReport, SmsSubmit, Timestamp, TpAddress, TpStatus, TpduError, TypeOfNumber,
+    Alphabet, SmsStatusReport, SmsSubmit, TpAddress, TpStatus, TpduError, TypeOfNumber,
     UserDataBody,
 };
 
 use crate::core::Core;
 use crate::message::{Address, Message, Origin};
 use crate::mo::{MoError, MoSubmission};
+use crate::switch::sms_deliver::scts;
 
 /// Handle a Submit frame; the answer frame for the cell.
 pub(super) async fn submit(
@@ -121,12 +121,6 @@ pub(super) fn submission(msisdn: &Msisdn, s: &SmsSubmit) -> Result<MoSubmission,
     })
 }
 
-fn timestamp(unix_ms: i64) -> Result<Timestamp, TpduError> {
-    let dt = OffsetDateTime::from_unix_timestamp(unix_ms.div_euclid(1000))
-        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
-    Timestamp::from_offset_datetime(dt)
-}
-
 /// SMS-STATUS-REPORT: the ESME received the handset's message `m`.
 pub(super) fn status_report_tpdu(
     m: &Message,
@@ -143,8 +137,8 @@ pub(super) fn status_report_tpdu(
         status_report_qualifier: false,
         message_reference: tp_mr,
         recipient_address: recipient,
-        service_centre_timestamp: timestamp(m.submitted_at)?,
-        discharge_time: timestamp(done_at)?,
+        service_centre_timestamp: scts(m.submitted_at)?,
+        discharge_time: scts(done_at)?,
         status: TpStatus::RECEIVED,
         protocol_identifier: None,
         dcs: None,

@@ -64,7 +64,8 @@ fn originating(m: &Message) -> TpAddress {
         .unwrap_or_else(|_| TpAddress::alphanumeric(&m.source.addr))
 }
 
-fn scts(unix_ms: i64) -> Result<Timestamp, TpduError> {
+/// The TP-SCTS form of Unix milliseconds (UTC).
+pub(crate) fn scts(unix_ms: i64) -> Result<Timestamp, TpduError> {
     let dt = OffsetDateTime::from_unix_timestamp(unix_ms.div_euclid(1000))
         .unwrap_or(OffsetDateTime::UNIX_EPOCH);
     Timestamp::from_offset_datetime(dt)
