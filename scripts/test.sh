@@ -85,6 +85,9 @@ install_browser() {
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver </dev/null
 }
 
+# Disk is the resource a debug build of this workspace runs out of first.
+log "disk: $(df -h . | awk 'NR==2 {print $4 " free of " $2}')"
+
 install_python
 install_py_packages
 install_node

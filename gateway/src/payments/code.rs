@@ -23,12 +23,13 @@ impl SmsSender for sms::SmsGateway {
         msisdn: &'a str,
         text: &'a str,
         reference: &'a str,
+        valid_for: Option<std::time::Duration>,
     ) -> BoxFuture<'a, Result<SentSms, SmsFailure>> {
         Box::pin(async move {
             let number: wire::msisdn::Msisdn = msisdn
                 .parse()
                 .map_err(|e| SmsFailure::Rejected(format!("destination: {e}")))?;
-            match sms::SmsGateway::send(self, &number, text, reference).await {
+            match self.send_within(&number, text, reference, valid_for).await {
                 Ok(s) => Ok(SentSms {
                     smsc: s.smsc,
                     message_ids: s.message_ids,
@@ -86,7 +87,11 @@ impl PaymentService {
         let minutes = u32::try_from(policy.ttl().as_secs().div_ceil(60)).unwrap_or(u32::MAX);
         let text = sms::templates::code_sms(locale, &merchant.name, &code, &p.amount, minutes);
         drop(code);
-        match inner.sms.send(msisdn, &text, p.id.as_str()).await {
+        match inner
+            .sms
+            .send(msisdn, &text, p.id.as_str(), Some(policy.ttl()))
+            .await
+        {
             Ok(sent) => {
                 let ids = sent.message_ids.join(",");
                 store

@@ -153,7 +153,12 @@ impl PaymentService {
             return;
         };
         let text = sms::templates::receipt_sms(locale, &merchant.name, &p.amount, p.id.as_str());
-        let outcome = match self.inner.sms.send(&msisdn, &text, p.id.as_str()).await {
+        let outcome = match self
+            .inner
+            .sms
+            .send(&msisdn, &text, p.id.as_str(), None)
+            .await
+        {
             Ok(sent) => format!("message_id {}", sent.message_ids.join(",")),
             Err(e) => format!("not sent: {e}"),
         };

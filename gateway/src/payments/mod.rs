@@ -63,6 +63,7 @@ pub trait SmsSender: Send + Sync {
         msisdn: &'a str,
         text: &'a str,
         reference: &'a str,
+        valid_for: Option<std::time::Duration>,
     ) -> BoxFuture<'a, Result<SentSms, SmsFailure>>;
 }
 

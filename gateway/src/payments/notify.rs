@@ -28,7 +28,7 @@ impl PaymentService {
             match self
                 .inner
                 .sms
-                .send(&t.msisdn, &text, &format!("customer {id}"))
+                .send(&t.msisdn, &text, &format!("customer {id}"), None)
                 .await
             {
                 Ok(_) => sent += 1,

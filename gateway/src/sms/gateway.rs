@@ -143,8 +143,24 @@ impl SmsGateway {
         text: &str,
         reference: &str,
     ) -> Result<SentSms, SendError> {
+        self.send_within(msisdn, text, reference, None).await
+    }
+
+    /// As [`send`](Self::send), with a validity_period: the SMSC gives up
+    /// (an EXPIRED receipt) when the message is not delivered within
+    /// `valid_for`, where `None` leaves the period to the SMSC.
+    pub async fn send_within(
+        &self,
+        msisdn: &Msisdn,
+        text: &str,
+        reference: &str,
+        valid_for: Option<std::time::Duration>,
+    ) -> Result<SentSms, SendError> {
         let concat_ref = self.reference.fetch_add(1, Ordering::Relaxed);
-        let parts = pdu::encode(text, concat_ref).map_err(SendError::Invalid)?;
+        let mut parts = pdu::encode(text, concat_ref).map_err(SendError::Invalid)?;
+        if let Some(period) = valid_for {
+            pdu::expire_after(&mut parts, period).map_err(SendError::Invalid)?;
+        }
         for link in &self.links {
             if !link.is_up() {
                 warn!(smsc = %link.name, reference, "SMSC link down; trying the next one");

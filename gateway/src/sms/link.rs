@@ -95,8 +95,7 @@ impl Link {
             .ok_or_else(|| Failure::Transient("link down".into()))?;
         let mut out = Vec::with_capacity(parts.parts.len());
         for part in &parts.parts {
-            let sm = pdu::submit_sm(&self.source, to, parts.data_coding, part)
-                .map_err(Failure::Invalid)?;
+            let sm = pdu::submit_sm(&self.source, to, parts, part).map_err(Failure::Invalid)?;
             self.pacer.wait().await;
             let id = esme.submit_sm(sm).await.map_err(classify)?.message_id;
             let id = ids::submitted(&id, self.format);

@@ -14,7 +14,7 @@ use wire::{
         rusmpp::{
             CommandStatus,
             pdus::SubmitSm,
-            types::{COctetString, OctetString},
+            types::{COctetString, EmptyOrFullCOctetString, OctetString},
             values::{DataCoding, Npi, RegisteredDelivery, Ton},
         },
     },
@@ -38,6 +38,8 @@ pub struct Parts {
     pub data_coding: u8,
     /// (esm_class, short_message) per part.
     pub parts: Vec<(u8, Vec<u8>)>,
+    /// validity_period of every part; empty leaves it to the SMSC.
+    pub validity_period: String,
 }
 
 /// Encodes and segments `message`; `reference` is its concatenation reference.
@@ -54,14 +56,23 @@ pub fn encode(message: &str, reference: u8) -> Result<Parts, String> {
             .into_iter()
             .map(|s| (s.esm_class(esm::DEFAULT), s.data))
             .collect(),
+        validity_period: String::new(),
     })
+}
+
+/// Sets how long the SMSC may keep trying to deliver the message: a code
+/// that has expired must not reach the phone as if it were still good.
+pub fn expire_after(parts: &mut Parts, period: std::time::Duration) -> Result<(), String> {
+    parts.validity_period =
+        wire::smpp::time::format_smpp_relative(period).map_err(|e| e.to_string())?;
+    Ok(())
 }
 
 /// One submit_sm for one part, to an international number.
 pub fn submit_sm(
     source: &Source,
     to: &Msisdn,
-    data_coding: u8,
+    parts: &Parts,
     (esm_class, data): &(u8, Vec<u8>),
 ) -> Result<SubmitSm, String> {
     let addr = |v: &str| {
@@ -80,7 +91,11 @@ pub fn submit_sm(
         // Built from the byte: rusmpp's EsmClass::default() is 0x08, not 0.
         .esm_class(esm::esm_class(*esm_class))
         .registered_delivery(RegisteredDelivery::from(REGISTERED_DELIVERY))
-        .data_coding(DataCoding::from(data_coding))
+        .validity_period(
+            EmptyOrFullCOctetString::from_string(parts.validity_period.clone())
+                .map_err(|_| format!("validity_period {:?}", parts.validity_period))?,
+        )
+        .data_coding(DataCoding::from(parts.data_coding))
         .short_message(short_message)
         .build())
 }
@@ -154,7 +169,13 @@ mod tests {
             ton: 5,
             npi: 0,
         };
-        let sm = submit_sm(&source, &to(), 0x08, &(0x40, vec![0, 1])).unwrap();
+        let parts = Parts {
+            data_coding: 0x08,
+            parts: vec![(0x40, vec![0, 1])],
+            validity_period: String::new(),
+        };
+        let sm = submit_sm(&source, &to(), &parts, &parts.parts[0]).unwrap();
+        assert!(sm.validity_period.to_string().is_empty(), "SMSC default");
         assert_eq!(u8::from(sm.esm_class), 0x40);
         assert_eq!(u8::from(sm.registered_delivery), 1);
         assert_eq!(u8::from(sm.data_coding), 0x08);
@@ -173,5 +194,18 @@ mod tests {
         assert_eq!(status_name(CommandStatus::Other(0x400)), "0x00000400");
         assert!(is_transient(CommandStatus::EsmeRsyserr));
         assert!(!is_transient(CommandStatus::EsmeRinvdstadr));
+    }
+
+    #[test]
+    fn an_expiring_message_carries_a_relative_validity_period() {
+        let source = Source {
+            addr: "ACME".into(),
+            ton: 5,
+            npi: 0,
+        };
+        let mut parts = encode("code 483920", 1).unwrap();
+        expire_after(&mut parts, std::time::Duration::from_secs(300)).unwrap();
+        let sm = submit_sm(&source, &to(), &parts, &parts.parts[0]).unwrap();
+        assert_eq!(sm.validity_period.to_string(), "000000000500000R");
     }
 }

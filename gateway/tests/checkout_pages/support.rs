@@ -41,6 +41,7 @@ impl SmsSender for FakeSms {
         msisdn: &'a str,
         text: &'a str,
         _reference: &'a str,
+        _valid_for: Option<std::time::Duration>,
     ) -> BoxFuture<'a, Result<SentSms, SmsFailure>> {
         Box::pin(async move {
             self.sent

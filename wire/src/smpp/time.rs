@@ -141,6 +141,27 @@ pub fn format_smpp_absolute_with_offset(
     ))
 }
 
+/// Formats a period as a relative SMPP time (`000DDhhmmss000R`), as a
+/// validity_period "this long after submission". Sub-second parts are
+/// dropped; periods of 100 days or more cannot be written in the DD field.
+pub fn format_smpp_relative(period: std::time::Duration) -> Result<String, SmppTimeError> {
+    let secs = period.as_secs();
+    let days = secs / 86_400;
+    if days > 99 {
+        return Err(SmppTimeError::OutOfRange {
+            field: TimeField::Day,
+            value: i32::try_from(days).unwrap_or(i32::MAX),
+        });
+    }
+    Ok(format!(
+        "0000{:02}{:02}{:02}{:02}000R",
+        days,
+        secs / 3600 % 24,
+        secs / 60 % 60,
+        secs % 60
+    ))
+}
+
 /// Formats `unix_ms` as a delivery-receipt date `YYMMDDhhmm` in UTC.
 pub fn format_receipt_date(unix_ms: i64) -> Result<String, SmppTimeError> {
     let c = civil_from_unix_ms(unix_ms)?;

@@ -235,3 +235,22 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn relative_periods_format_and_parse_back() {
+    use std::time::Duration as StdDuration;
+    for (secs, text) in [
+        (0, "000000000000000R"),
+        (300, "000000000500000R"),
+        (3_723, "000000010203000R"),
+        (99 * 86_400 + 59, "000099000059000R"),
+    ] {
+        let s = format_smpp_relative(StdDuration::from_secs(secs)).expect("fits");
+        assert_eq!(s, text);
+        let back = parse_smpp_time(&s, NOON_2023)
+            .expect("parses")
+            .expect("not empty");
+        assert_eq!(back - NOON_2023, i64::try_from(secs).unwrap() * 1000);
+    }
+    assert!(format_smpp_relative(StdDuration::from_secs(100 * 86_400)).is_err());
+}
