@@ -4,7 +4,8 @@
 //! (`POST {url}/sim-swap/v1/check {"phoneNumber","maxAge"}` → `{"swapped"}`;
 //! smsc-sim serves it on its admin API).
 //!
-//! [`SimSwapConfig`] is the `[sim_swap]` section; [`CamaraSimSwap`]
+//! [`SimSwapConfig`] is the `[sim_swap]` section (checked by
+//! [`SimSwapConfig::validate`] when the config is read); [`CamaraSimSwap`]
 //! implements [`crate::payments::SimSwapCheck`] over HTTP. A check that
 //! fails (operator unreachable, bad answer) is reported as unknown, never
 //! as "not swapped", and never blocks the payment by itself.
@@ -28,13 +29,17 @@ pub enum OnSwap {
     Refuse,
 }
 
+/// The `max_age_hours` the CAMARA SIM Swap API accepts (`maxAge`, hours):
+/// at least one hour, at most 100 days.
+pub const MAX_AGE_HOURS: std::ops::RangeInclusive<u32> = 1..=2400;
+
 /// `[sim_swap]`: absent = no check.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SimSwapConfig {
     /// Base URL of the operator's API ("http://127.0.0.1:8775").
     pub url: String,
-    /// How recent a SIM change counts, 1..=2400 hours (default 24).
+    /// How recent a SIM change counts, in [`MAX_AGE_HOURS`] (default 24).
     #[serde(default = "default_hours")]
     pub max_age_hours: u32,
     #[serde(default)]
@@ -43,6 +48,26 @@ pub struct SimSwapConfig {
 
 fn default_hours() -> u32 {
     24
+}
+
+impl SimSwapConfig {
+    /// Checks what serde cannot; the error names the field. An operator
+    /// would refuse an out-of-range `maxAge` on every check, so it is a
+    /// config error rather than something to discover per payment.
+    pub fn validate(&self) -> Result<(), (&'static str, String)> {
+        if !MAX_AGE_HOURS.contains(&self.max_age_hours) {
+            return Err((
+                "max_age_hours",
+                format!(
+                    "{} is outside {}..={} hours",
+                    self.max_age_hours,
+                    MAX_AGE_HOURS.start(),
+                    MAX_AGE_HOURS.end()
+                ),
+            ));
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -56,7 +81,12 @@ impl CamaraSimSwap {
     pub fn new(config: &SimSwapConfig) -> Result<CamaraSimSwap, reqwest::Error> {
         Ok(CamaraSimSwap {
             url: config.url.trim_end_matches('/').to_owned(),
-            max_age_hours: config.max_age_hours.clamp(1, 2400),
+            // A config file is refused outside the range (`validate`); the
+            // clamp only keeps a config built in code within what the
+            // operator accepts.
+            max_age_hours: config
+                .max_age_hours
+                .clamp(*MAX_AGE_HOURS.start(), *MAX_AGE_HOURS.end()),
             http: reqwest::Client::builder()
                 .timeout(Duration::from_secs(3))
                 .build()?,
@@ -88,5 +118,33 @@ impl SimSwapCheck for CamaraSimSwap {
                 None => SimSwapStatus::Unknown,
             }
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(max_age_hours: u32) -> SimSwapConfig {
+        SimSwapConfig {
+            url: "http://127.0.0.1:8775".into(),
+            max_age_hours,
+            on_swap: OnSwap::Report,
+        }
+    }
+
+    #[test]
+    fn max_age_hours_outside_the_api_range_is_refused() {
+        for hours in [1, 24, 2400] {
+            assert_eq!(config(hours).validate(), Ok(()), "{hours}");
+        }
+        for hours in [0, 2401, u32::MAX] {
+            let (field, message) = config(hours).validate().expect_err("out of range");
+            assert_eq!(field, "max_age_hours");
+            assert!(
+                message.contains(&hours.to_string()) && message.contains("1..=2400"),
+                "{message}"
+            );
+        }
     }
 }

@@ -159,10 +159,22 @@ impl Config {
                 ),
             ));
         }
+        let frame = self.air.max_frame_len;
+        if !(server::MIN_AIR_FRAME_LEN..=server::MAX_AIR_FRAME_LEN).contains(&frame) {
+            return Err(invalid(
+                "air.max_frame_len",
+                format!(
+                    "{frame} is outside {}..={}",
+                    server::MIN_AIR_FRAME_LEN,
+                    server::MAX_AIR_FRAME_LEN
+                ),
+            ));
+        }
         let listeners = [
             ("smpp.listen", Some(self.smpp.listen)),
             ("smpp.tls.listen", self.smpp.tls.as_ref().map(|t| t.listen)),
             ("http.listen", Some(self.http.listen)),
+            ("air.listen", Some(self.air.listen)),
         ];
         for (i, (name, addr)) in listeners.iter().enumerate() {
             let Some(addr) = addr.filter(|a| a.port() != 0) else {

@@ -1,6 +1,8 @@
 //! Cross-field checks of a parsed [`Config`]; single values were checked
 //! while parsing. The first mistake found is reported with its field path
-//! ("customers[2].identities[0]").
+//! ("customers[2].identities[0]"). A config without `[[smsc]]` is refused
+//! last, so its other mistakes are reported first: `serve` cannot start
+//! without an SMSC, and `check-config` must not pass a file `serve` refuses.
 
 use std::collections::{HashMap, HashSet};
 
@@ -17,7 +19,19 @@ fn invalid(field: impl Into<String>, message: impl Into<String>) -> ConfigError 
 impl Config {
     pub(super) fn check(&self) -> Result<(), ConfigError> {
         self.check_server()?;
-        self.check_fixtures()
+        self.check_fixtures()?;
+        self.check_smsc_present()
+    }
+
+    /// The same words `serve` fails with ([`crate::sms::StartError::NoSmsc`]).
+    fn check_smsc_present(&self) -> Result<(), ConfigError> {
+        if self.smsc.is_empty() {
+            return Err(invalid(
+                "smsc",
+                "no [[smsc]] configured: the gateway sends the codes through at least one SMSC",
+            ));
+        }
+        Ok(())
     }
 
     fn check_server(&self) -> Result<(), ConfigError> {
@@ -71,6 +85,11 @@ impl Config {
         }
         if !(0.0..=1.0).contains(&self.bank.failure_rate) {
             return Err(invalid("bank.failure_rate", "must be between 0 and 1"));
+        }
+        if let Some(sim_swap) = &self.sim_swap {
+            sim_swap
+                .validate()
+                .map_err(|(field, m)| invalid(format!("sim_swap.{field}"), m))?;
         }
         let mut names = HashSet::new();
         for (i, smsc) in self.smsc.iter().enumerate() {

@@ -21,9 +21,13 @@ fn invalid_field(text: &str) -> String {
     }
 }
 
+/// The one table a config file cannot leave out.
+const SMSC: &str =
+    "[[smsc]]\nname = \"s\"\naddress = \"127.0.0.1:2775\"\nsystem_id = \"gw\"\npassword = \"pw\"\n";
+
 #[test]
 fn defaults_are_a_loopback_gateway() {
-    let c = Config::from_toml_str("").expect("empty config");
+    let c = Config::from_toml_str(SMSC).expect("config with only an SMSC");
     assert_eq!(
         c.http.listen,
         "127.0.0.1:8080".parse::<SocketAddr>().expect("addr")
@@ -41,7 +45,46 @@ fn defaults_are_a_loopback_gateway() {
     assert_eq!(c.webhooks.max_attempts, 20);
     assert_eq!(c.webhooks.worker_config().max_attempts, 20);
     assert_eq!((c.store.sync, c.sms.locale), (SyncMode::Full, Locale::En));
-    assert!(c.smsc.is_empty() && c.customers.is_empty() && c.admin.token.is_none());
+    assert!(c.customers.is_empty() && c.admin.token.is_none() && c.sim_swap.is_none());
+    assert!(Config::default().smsc.is_empty());
+}
+
+#[test]
+fn a_config_without_smsc_is_refused_as_serve_would() {
+    for text in ["", "[http]\nlisten = \"127.0.0.1:0\"\n", CUSTOMER] {
+        let err = refused(text);
+        assert!(
+            matches!(&err, ConfigError::Invalid { field, .. } if field == "smsc"),
+            "{err}"
+        );
+        // The words `gateway serve` fails with.
+        assert!(
+            err.to_string()
+                .contains(&crate::sms::StartError::NoSmsc.to_string()),
+            "{err}"
+        );
+    }
+    // Other mistakes are reported before the missing SMSC.
+    assert_eq!(invalid_field("[admin]\ntoken = \"short\"\n"), "admin.token");
+}
+
+#[test]
+fn sim_swap_max_age_hours_out_of_range_is_refused() {
+    let sim_swap = |hours: u32| {
+        format!("{SMSC}[sim_swap]\nurl = \"http://127.0.0.1:8775\"\nmax_age_hours = {hours}\n")
+    };
+    for hours in [1, 2400] {
+        let c = Config::from_toml_str(&sim_swap(hours)).expect("in range");
+        assert_eq!(c.sim_swap.map(|s| s.max_age_hours), Some(hours));
+    }
+    for hours in [0, 2401] {
+        let err = refused(&sim_swap(hours));
+        assert!(
+            matches!(&err, ConfigError::Invalid { field, .. } if field == "sim_swap.max_age_hours"),
+            "{err}"
+        );
+        assert!(err.to_string().contains("1..=2400"), "{err}");
+    }
 }
 
 #[test]
@@ -113,16 +156,18 @@ fn errors_name_the_file_and_the_field() {
 fn relative_paths_follow_the_file() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("gw.toml");
-    std::fs::write(&path, "[store]\ndata_dir = \"data\"\n").expect("write");
+    std::fs::write(&path, format!("{SMSC}[store]\ndata_dir = \"data\"\n")).expect("write");
     let c = Config::from_file(&path).expect("parse");
     assert_eq!(c.store.data_dir, Some(dir.path().join("data")));
 }
 
 #[test]
 fn password_profiles_and_explicit_values() {
-    let strong = Config::from_toml_str("[passwords]\nprofile = \"strong\"\n").expect("strong");
+    let strong = Config::from_toml_str(&format!("{SMSC}[passwords]\nprofile = \"strong\"\n"))
+        .expect("strong");
     assert_eq!(strong.password_params(), PasswordParams::STRONG);
-    let cheap = Config::from_toml_str("[passwords]\nm_kib = 8\nt = 1\n").expect("cheap");
+    let cheap =
+        Config::from_toml_str(&format!("{SMSC}[passwords]\nm_kib = 8\nt = 1\n")).expect("cheap");
     assert_eq!(
         cheap.password_params(),
         PasswordParams {
@@ -150,7 +195,7 @@ terminals = [{ msisdn = "+447700900101", kind = "phone" }]
 
 #[test]
 fn fixture_values_are_parsed_and_cross_checked() {
-    let c = Config::from_toml_str(CUSTOMER).expect("minimal customer");
+    let c = Config::from_toml_str(&format!("{SMSC}{CUSTOMER}")).expect("minimal customer");
     assert_eq!(
         c.customers[0].terminals[0].msisdn, "447700900101",
         "stored without +"
@@ -187,7 +232,7 @@ fn fixture_values_are_parsed_and_cross_checked() {
 #[test]
 fn merchants_and_smscs_are_checked() {
     let merchant = "[[merchants]]\nid = \"mer_a\"\nname = \"A\"\nwebhook_secret = \"0123456789abcdef\"\naccount = \"X\"\n";
-    assert!(Config::from_toml_str(merchant).is_ok());
+    assert!(Config::from_toml_str(&format!("{SMSC}{merchant}")).is_ok());
     assert_eq!(invalid_field(&merchant.repeat(2)), "merchants[1].id");
     let short = merchant.replace("0123456789abcdef", "short");
     assert_eq!(invalid_field(&short), "merchants[0].webhook_secret");
@@ -195,7 +240,7 @@ fn merchants_and_smscs_are_checked() {
         refused(&merchant.replace("mer_a", "a")),
         ConfigError::Syntax { .. }
     ));
-    let smsc = "[[smsc]]\nname = \"s\"\naddress = \"127.0.0.1:2775\"\nsystem_id = \"gw\"\npassword = \"pw\"\n";
+    let smsc = SMSC;
     assert!(Config::from_toml_str(smsc).is_ok());
     assert_eq!(invalid_field(&smsc.repeat(2)), "smsc[1].name");
     assert_eq!(

@@ -43,12 +43,41 @@ pub struct AppState {
     /// Whether cookies get `Secure` (the public URL is https).
     pub secure_cookies: bool,
     pub ca: Arc<Ca>,
+    /// The SMSC links' states, for `/ready`.
+    pub smsc_status: SmscStatusFn,
+}
+
+/// Reads the SMSC links' states (the SMS gateway's, or a test's fixed list).
+pub type SmscStatusFn = Arc<dyn Fn() -> Vec<crate::sms::SmscStatus> + Send + Sync>;
+
+/// Readiness, unlike `/health` (liveness): 200 while at least one SMSC
+/// session is bound, else 503, with every link's state either way, so a
+/// deploy script or a test waits for `/ready` before sending traffic.
+async fn ready(
+    axum::extract::State(app): axum::extract::State<AppState>,
+) -> (axum::http::StatusCode, axum::Json<serde_json::Value>) {
+    let links = (app.smsc_status)();
+    let up = links.iter().any(|l| l.up);
+    let body = serde_json::json!({
+        "ready": up,
+        "smscs": links
+            .iter()
+            .map(|l| serde_json::json!({ "name": l.name, "priority": l.priority, "up": l.up }))
+            .collect::<Vec<_>>(),
+    });
+    let status = if up {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::SERVICE_UNAVAILABLE
+    };
+    (status, axum::Json(body))
 }
 
 /// The shopper-facing and admin listener's routes.
 pub fn public_router(state: AppState) -> Router {
     Router::new()
         .route("/health", axum::routing::get(|| async { "ok" }))
+        .route("/ready", axum::routing::get(ready))
         .merge(checkout_api::router())
         .merge(checkout_pages::router())
         .merge(admin::router())

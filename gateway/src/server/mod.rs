@@ -147,6 +147,10 @@ impl Gateway {
             secure_cookies: public_url.starts_with("https://"),
             public_url: Arc::from(public_url.trim_end_matches('/')),
             ca: Arc::new(ca),
+            smsc_status: {
+                let sms = Arc::clone(&sms);
+                Arc::new(move || sms.status())
+            },
         };
         Ok(Gateway {
             state,

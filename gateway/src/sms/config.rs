@@ -67,7 +67,8 @@ pub struct SmscConfig {
     /// 0x34 (default), 0x50, or 0x33 and below.
     #[serde(default = "default_interface_version")]
     pub interface_version: u8,
-    /// Sender shown on the phone: digits or up to 11 letters; "" lets the SMSC choose.
+    /// Sender shown on the phone: digits, or up to 20 ASCII characters (a GSM
+    /// phone shows 11 letters; operators may cut longer); "" lets the SMSC choose.
     #[serde(default)]
     pub source_addr: String,
     /// Default: 1 (international) for digits, 5 (alphanumeric) otherwise.

@@ -182,6 +182,7 @@ impl Harness {
             public_url: Arc::from(base.as_str()),
             secure_cookies: false,
             ca: Arc::new(Ca::load_or_create(dir.path()).expect("ca")),
+            smsc_status: Arc::new(Vec::new),
         };
         let service =
             public_router(app.clone()).into_make_service_with_connect_info::<SocketAddr>();

@@ -1,5 +1,5 @@
 //! The server sections of the config file: `[smpp]` (with the optional
-//! `[smpp.tls]`), `[http]`, `[store]` and `[delivery]`. Every field has a
+//! `[smpp.tls]`), `[http]`, `[air]`, `[store]` and `[delivery]`. Every field has a
 //! default, so an empty file is a working loopback SMSC.
 
 use std::net::{Ipv4Addr, SocketAddr};
@@ -19,6 +19,13 @@ fn loopback(port: u16) -> SocketAddr {
 pub const MIN_MAX_PDU_LEN: u32 = 512;
 /// Largest accepted max_pdu_len (a message_payload TLV carries at most 64 KiB).
 pub const MAX_MAX_PDU_LEN: u32 = 1 << 20;
+
+/// Smallest accepted `[air] max_frame_len`, the same bound as handset-sim's
+/// `[cell] max_frame_len`: room for a deliver frame with a full SMS.
+pub const MIN_AIR_FRAME_LEN: u32 = 1024;
+/// Largest accepted `[air] max_frame_len` (as handset-sim's): 1 MiB, so a
+/// peer cannot make the switch buffer more for one frame.
+pub const MAX_AIR_FRAME_LEN: u32 = 1 << 20;
 
 /// `[smpp]`: the SMPP listener, session limits and timers.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -121,7 +128,8 @@ pub struct AirConfig {
     /// deliver-ack before it counts the attempt as a temporary failure.
     #[serde(rename = "deliver_timeout_s", deserialize_with = "time::secs_positive")]
     pub deliver_timeout: Duration,
-    /// Longest air-link frame accepted.
+    /// Longest air-link frame accepted, between [`MIN_AIR_FRAME_LEN`] and
+    /// [`MAX_AIR_FRAME_LEN`].
     pub max_frame_len: u32,
 }
 

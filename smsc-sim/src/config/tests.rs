@@ -146,6 +146,19 @@ fn from_file_resolves_relative_paths_and_names_the_file() {
     assert!(matches!(missing, ConfigError::Read { .. }), "{missing}");
 }
 
+#[test]
+fn air_frame_len_bounds_and_free_ports_are_accepted() {
+    for len in [1024, 1 << 20] {
+        let config = Config::from_toml_str(&format!("[air]\nmax_frame_len = {len}\n"))
+            .unwrap_or_else(|e| panic!("{len}: {e}"));
+        assert_eq!(config.air.max_frame_len, len);
+    }
+    // Port 0 is never "already used": each listener gets its own free port.
+    let all_free = "[smpp]\nlisten = \"127.0.0.1:0\"\n[http]\nlisten = \"127.0.0.1:0\"\n\
+                    [air]\nlisten = \"127.0.0.1:0\"\n";
+    assert!(Config::from_toml_str(all_free).is_ok());
+}
+
 const ACCOUNT: &str = "[[accounts]]\nsystem_id = \"gw\"\npassword = \"pw\"\n";
 
 /// (config text, words the error must contain)
@@ -161,6 +174,10 @@ fn bad_configs() -> Vec<(String, &'static [&'static str])> {
         ("[smpp]\nmax_pdu_len = 100".into(), &["smpp.max_pdu_len"]),
         ("[smpp.tls]\ncert = \"c.pem\"".into(), &["key"]),
         ("[http]\nlisten = \"127.0.0.1:2775\"".into(), &["http.listen", "smpp.listen"]),
+        ("[air]\nlisten = \"127.0.0.1:8775\"".into(), &["air.listen", "http.listen"]),
+        ("[air]\nlisten = \"127.0.0.1:2775\"".into(), &["air.listen", "smpp.listen"]),
+        ("[air]\nmax_frame_len = 1023".into(), &["air.max_frame_len", "1024..=1048576"]),
+        ("[air]\nmax_frame_len = 1048577".into(), &["air.max_frame_len"]),
         ("[store]\nsync = \"always\"".into(), &["sync", "always"]),
         ("[store]\nmemory = true\ndata_dir = \"x\"".into(), &["store.memory", "data_dir"]),
         ("[delivery]\nmax_validity_s = 60".into(), &["delivery.max_validity_s"]),

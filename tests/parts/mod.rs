@@ -1,0 +1,269 @@
+//! Switchboard's parts as real processes, the way an operator deploys them:
+//! the `smsc-sim`, `handset-sim` and `gateway` binaries spawned from the
+//! build with the fixture configs, listeners on 127.0.0.1:0, each one's
+//! addresses read from the JSON ready line it prints, and nothing shared
+//! but loopback sockets. [`Part`] is one running process (stopped with
+//! SIGTERM, killed on drop if a test failed first); [`Scratch`] is a
+//! directory for configs, stores and each part's stderr log.
+#![allow(dead_code)]
+
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::OnceLock;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+pub fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
+}
+
+/// The directory cargo puts this build's binaries in (`target/debug`).
+fn profile_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    // target/<profile>/deps/<test>-<hash>
+    exe.parent()
+        .and_then(Path::parent)
+        .expect("test binary in target/<profile>/deps")
+        .to_path_buf()
+}
+
+/// Path of a part's binary. `cargo test --workspace` has built it with the
+/// same features as everything else; a narrower run (`cargo test --test
+/// processes`) has not, so the first call asks cargo for the same
+/// workspace build, a no-op when it is already up to date.
+pub fn bin(name: &str) -> PathBuf {
+    static BUILT: OnceLock<()> = OnceLock::new();
+    let dir = profile_dir();
+    BUILT.get_or_init(|| {
+        let target = dir.parent().expect("target dir");
+        let mut cargo = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        cargo
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["test", "--workspace", "--no-run", "--quiet"])
+            .arg("--target-dir")
+            .arg(target)
+            .stdout(Stdio::null());
+        if dir.file_name().is_some_and(|p| p == "release") {
+            cargo.arg("--release");
+        }
+        // cargo gives a test its package's CARGO_PKG_*, CARGO_MANIFEST_DIR,
+        // OUT_DIR...; build scripts that watch those (ring's do) would see
+        // them changed and rebuild half the graph, so they are not passed on.
+        for (key, _) in std::env::vars_os() {
+            let key = key.to_string_lossy();
+            if set_by_cargo_for_tests(&key) {
+                cargo.env_remove(&*key);
+            }
+        }
+        let status = cargo.status().expect("cargo runs");
+        assert!(status.success(), "building the parts failed: {status}");
+    });
+    dir.join(name)
+}
+
+fn set_by_cargo_for_tests(key: &str) -> bool {
+    const KEPT: [&str; 9] = [
+        "CARGO_HOME",
+        "CARGO_TARGET_DIR",
+        "CARGO_INCREMENTAL",
+        "CARGO_BUILD_",
+        "CARGO_PROFILE_",
+        "CARGO_REGISTRIES_",
+        "CARGO_NET_",
+        "CARGO_TERM_",
+        "CARGO_HTTP_",
+    ];
+    key == "OUT_DIR" || (key.starts_with("CARGO_") && !KEPT.iter().any(|k| key.starts_with(k)))
+}
+
+/// A directory removed when dropped, unless the test panicked (then its
+/// logs are kept and their path printed).
+pub struct Scratch(pub PathBuf);
+
+impl Scratch {
+    pub fn new(test: &str) -> Scratch {
+        static N: AtomicU32 = AtomicU32::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "switchboard-{test}-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        std::fs::create_dir_all(&dir).expect("scratch dir");
+        Scratch(dir)
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("logs and stores kept in {}", self.0.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+/// One running part.
+pub struct Part {
+    pub name: String,
+    child: Child,
+    /// The JSON ready line: the bound addresses.
+    pub ready: Value,
+}
+
+impl Part {
+    /// Runs `bin args...`, stderr to `<scratch>/<name>.log`, and waits (at
+    /// most 30 s) for its ready line.
+    pub fn spawn(scratch: &Scratch, name: &str, bin: &Path, args: &[String]) -> Part {
+        let log = File::options()
+            .create(true)
+            .append(true)
+            .open(scratch.path(&format!("{name}.log")))
+            .expect("log file");
+        let mut child = Command::new(bin)
+            .args(args)
+            .env("RUST_LOG", "info")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .unwrap_or_else(|e| panic!("{} does not start: {e}", bin.display()));
+        let stdout = child.stdout.take().expect("piped stdout");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            let _ = tx.send(lines.next());
+            // Keep draining so a late print never meets a closed pipe.
+            for _ in lines {}
+        });
+        let line = match rx.recv_timeout(Duration::from_secs(30)) {
+            Ok(Some(Ok(line))) => line,
+            other => {
+                let _ = child.kill();
+                panic!("{name} printed no ready line: {other:?}");
+            }
+        };
+        let ready = serde_json::from_str(&line)
+            .unwrap_or_else(|e| panic!("{name} ready line {line:?}: {e}"));
+        Part {
+            name: name.to_owned(),
+            child,
+            ready,
+        }
+    }
+
+    /// An address from the ready line (`"smpp"`, `"http"`, ...).
+    pub fn addr(&self, key: &str) -> String {
+        self.ready[key]
+            .as_str()
+            .unwrap_or_else(|| panic!("{} ready line has no {key}: {}", self.name, self.ready))
+            .to_owned()
+    }
+
+    /// SIGTERM, then wait (at most 20 s) for the exit status.
+    pub fn stop(mut self) -> ExitStatus {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("kill runs");
+        assert!(sent.success(), "SIGTERM to {}", self.name);
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            if let Some(status) = self.child.try_wait().expect("wait") {
+                return status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{} still running 20 s after SIGTERM",
+                self.name
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+}
+
+impl Drop for Part {
+    fn drop(&mut self) {
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// smsc-sim with the fixtures and its store in `scratch/smsc`; `listen`
+/// gives (smpp, http, air) addresses, port 0 for any.
+pub fn smsc_sim(scratch: &Scratch, listen: [&str; 3]) -> Part {
+    let args = [
+        "serve",
+        "--config",
+        &fixtures().join("smsc-sim.toml").to_string_lossy(),
+        "--smpp-listen",
+        listen[0],
+        "--http-listen",
+        listen[1],
+        "--air-listen",
+        listen[2],
+        "--data-dir",
+        &scratch.path("smsc").to_string_lossy(),
+    ]
+    .map(String::from);
+    Part::spawn(scratch, "smsc-sim", &bin("smsc-sim"), &args)
+}
+
+/// handset-sim with the fixture terminals, attached to `smsc`'s air link.
+pub fn handset_sim(scratch: &Scratch, smsc: &Part) -> Part {
+    let args = [
+        "serve",
+        "--config",
+        &fixtures().join("handset-sim.toml").to_string_lossy(),
+        "--air",
+        &smsc.addr("air"),
+        "--http-listen",
+        "127.0.0.1:0",
+    ]
+    .map(String::from);
+    Part::spawn(scratch, "handset-sim", &bin("handset-sim"), &args)
+}
+
+/// The gateway with the fixture customers and merchants, bound to
+/// `smsc` over SMPP and asking its CAMARA API about SIM swaps; its data
+/// (store, CA, merchant certificates) in `scratch/gateway`.
+pub fn gateway(scratch: &Scratch, smsc: &Part) -> Part {
+    let text = std::fs::read_to_string(fixtures().join("gateway.toml")).expect("fixture");
+    let mut config: toml::Table = text.parse().expect("fixture TOML");
+    let smscs = config["smsc"].as_array_mut().expect("[[smsc]]");
+    smscs[0]
+        .as_table_mut()
+        .expect("a table")
+        .insert("address".into(), smsc.addr("smpp").into());
+    config["sim_swap"]
+        .as_table_mut()
+        .expect("[sim_swap]")
+        .insert("url".into(), format!("http://{}", smsc.addr("http")).into());
+    let path = scratch.path("gateway.toml");
+    std::fs::write(&path, config.to_string()).expect("write config");
+    let args = [
+        "serve",
+        "--config",
+        &path.to_string_lossy(),
+        "--http-listen",
+        "127.0.0.1:0",
+        "--merchant-listen",
+        "127.0.0.1:0",
+        "--data-dir",
+        &scratch.path("gateway").to_string_lossy(),
+    ]
+    .map(String::from);
+    Part::spawn(scratch, "gateway", &bin("gateway"), &args)
+}
