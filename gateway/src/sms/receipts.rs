@@ -26,8 +26,14 @@ pub fn report(
     format: IdFormat,
     at: i64,
 ) -> Option<DeliveryReport> {
-    // Receipt text is ASCII in practice; decoding lossily keeps odd bytes from failing it.
-    let parsed = Receipt::parse(&text::decode_lossy(0x01, &fields.text)).ok();
+    // Receipt text is ASCII in practice (data_coding 0 read as IA5), but an
+    // SMSC may send it in the original message's coding (UCS-2 after a
+    // Chinese code SMS); decoding lossily keeps odd bytes from failing it.
+    let coding = match fields.data_coding {
+        0x00 => 0x01,
+        other => other,
+    };
+    let parsed = Receipt::parse(&text::decode_lossy(coding, &fields.text)).ok();
     let raw_id = fields
         .receipted_message_id
         .clone()
@@ -78,7 +84,23 @@ mod tests {
             message_state: None,
             network_error_code: None,
             text: Bytes::copy_from_slice(text.as_bytes()),
+            data_coding: 0,
         }
+    }
+
+    #[test]
+    fn a_ucs2_receipt_text_is_read_in_its_coding() {
+        let ids = RecentIds::new(8);
+        let text = "id:42 sub:001 dlvrd:001 submit date:2401011200 done date:2401011201 stat:DELIVRD err:000 text:验证码";
+        let mut f = fields("");
+        f.text = text
+            .encode_utf16()
+            .flat_map(u16::to_be_bytes)
+            .collect::<Vec<u8>>()
+            .into();
+        f.data_coding = 0x08;
+        let r = report("s", &f, &ids, IdFormat::Decimal, 0).expect("a report");
+        assert_eq!((r.message_id.as_str(), r.stat.as_str()), ("42", "DELIVRD"));
     }
 
     #[test]

@@ -28,6 +28,9 @@ pub struct ReceiptFields {
     pub network_error_code: Option<NetworkErrorCode>,
     /// The receipt text bytes (`id:… stat:… err:…`), undecoded.
     pub text: Bytes,
+    /// data_coding of the carrying PDU: some SMSCs send the receipt text
+    /// in UCS-2 when the original message was.
+    pub data_coding: u8,
 }
 
 /// True when esm_class or the TLVs mark a message as a delivery receipt.
@@ -43,14 +46,24 @@ pub fn is_receipt(esm_class: u8, tlvs: &[Tlv]) -> bool {
 impl ReceiptFields {
     pub fn from_deliver_sm(sm: &DeliverSm) -> Option<Self> {
         let text = Bytes::copy_from_slice(sm.short_message().as_ref());
-        Self::from_parts(u8::from(sm.esm_class), sm.tlvs(), text)
+        Self::from_parts(
+            u8::from(sm.esm_class),
+            sm.tlvs(),
+            text,
+            u8::from(sm.data_coding),
+        )
     }
 
     pub fn from_data_sm(sm: &DataSm) -> Option<Self> {
-        Self::from_parts(u8::from(sm.esm_class), sm.tlvs(), Bytes::new())
+        Self::from_parts(
+            u8::from(sm.esm_class),
+            sm.tlvs(),
+            Bytes::new(),
+            u8::from(sm.data_coding),
+        )
     }
 
-    fn from_parts(esm_class: u8, tlvs: &[Tlv], mut text: Bytes) -> Option<Self> {
+    fn from_parts(esm_class: u8, tlvs: &[Tlv], mut text: Bytes, data_coding: u8) -> Option<Self> {
         if !is_receipt(esm_class, tlvs) {
             return None;
         }
@@ -61,6 +74,7 @@ impl ReceiptFields {
             message_state: None,
             network_error_code: None,
             text: Bytes::new(),
+            data_coding,
         };
         for tlv in tlvs {
             match tlv.value() {
