@@ -7,6 +7,9 @@
 //! directory for configs, stores and each part's stderr log.
 #![allow(dead_code)]
 
+mod client;
+pub use client::*;
+
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -83,7 +86,11 @@ fn set_by_cargo_for_tests(key: &str) -> bool {
 
 /// A directory removed when dropped, unless the test panicked (then its
 /// logs are kept and their path printed).
-pub struct Scratch(pub PathBuf);
+pub struct Scratch {
+    pub dir: PathBuf,
+    /// RUST_LOG of the parts spawned with it.
+    log: String,
+}
 
 impl Scratch {
     pub fn new(test: &str) -> Scratch {
@@ -94,20 +101,34 @@ impl Scratch {
             N.fetch_add(1, Ordering::Relaxed)
         ));
         std::fs::create_dir_all(&dir).expect("scratch dir");
-        Scratch(dir)
+        Scratch {
+            dir,
+            log: "info".into(),
+        }
+    }
+
+    /// Parts spawned from now on log with this RUST_LOG filter.
+    pub fn with_log(mut self, filter: &str) -> Scratch {
+        filter.clone_into(&mut self.log);
+        self
     }
 
     pub fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
+        self.dir.join(name)
+    }
+
+    /// Everything `name` wrote to stderr so far.
+    pub fn log(&self, name: &str) -> String {
+        std::fs::read_to_string(self.path(&format!("{name}.log"))).unwrap_or_default()
     }
 }
 
 impl Drop for Scratch {
     fn drop(&mut self) {
         if std::thread::panicking() {
-            eprintln!("logs and stores kept in {}", self.0.display());
+            eprintln!("logs and stores kept in {}", self.dir.display());
         } else {
-            let _ = std::fs::remove_dir_all(&self.0);
+            let _ = std::fs::remove_dir_all(&self.dir);
         }
     }
 }
@@ -131,7 +152,7 @@ impl Part {
             .expect("log file");
         let mut child = Command::new(bin)
             .args(args)
-            .env("RUST_LOG", "info")
+            .env("RUST_LOG", &scratch.log)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(log)

@@ -79,12 +79,7 @@ impl Gateway {
         };
         let customers = CustomerService::from_config(store.clone(), &config).await?;
         let report = customers.import_fixtures(&config, now_ms()).await?;
-        for (id, name, backup) in &report.customers_added {
-            if let Some(code) = backup {
-                // Shown once, as at registration; the fixture gave none.
-                eprintln!("customer {id} ({name}): backup code {}", code.expose());
-            }
-        }
+        write_generated_backup_codes(&data_dir, &report.customers_added)?;
         let bank = if memory {
             SimBank::memory(config.bank.clone())?
         } else {
@@ -272,4 +267,46 @@ impl Gateway {
         payments.store().close().await?;
         Ok(())
     }
+}
+
+/// Backup codes generated for fixture customers that gave none go to
+/// `backup-codes.txt` (0600) in the data directory, never to the console
+/// or the logs, which often end up in a journal; stderr says where.
+fn write_generated_backup_codes(
+    data_dir: &std::path::Path,
+    added: &[(
+        crate::domain::CustomerId,
+        String,
+        Option<crate::customers::BackupCode>,
+    )],
+) -> anyhow::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let generated: Vec<_> = added
+        .iter()
+        .filter_map(|(id, name, code)| code.as_ref().map(|c| (id, name, c)))
+        .collect();
+    if generated.is_empty() {
+        return Ok(());
+    }
+    let path = data_dir.join("backup-codes.txt");
+    let mut file = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(&path)
+        .with_context(|| format!("opening {}", path.display()))?;
+    for (id, name, code) in &generated {
+        writeln!(
+            file,
+            "customer {id} ({name}): backup code {}",
+            code.expose()
+        )?;
+    }
+    eprintln!(
+        "{} generated backup code(s) written to {} (hand them over, then delete the file)",
+        generated.len(),
+        path.display()
+    );
+    Ok(())
 }
