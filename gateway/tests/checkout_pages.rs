@@ -11,6 +11,8 @@ mod support;
 mod browser;
 #[path = "checkout_pages/refusals.rs"]
 mod refusals;
+#[path = "checkout_pages/settlement.rs"]
+mod settlement;
 
 use std::time::Duration;
 

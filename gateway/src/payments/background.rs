@@ -15,6 +15,23 @@ use crate::store::{DeliveryStatus, Store};
 use crate::webhooks::WebhookOutbox;
 
 impl PaymentService {
+    /// Finish what a stop cut short: payments whose code was used but whose
+    /// outcome was never written go to the bank again. The bank keys
+    /// transfers by payment id, so money that already moved is reported,
+    /// not moved twice. Run once at start, before the first request.
+    pub async fn resume_settlements(&self) -> Result<usize, super::PaymentError> {
+        let batch = self.inner.store.payments_settling(10_000).await?;
+        for p in &batch {
+            self.inner
+                .store
+                .add_event(&p.id, self.now(), "settlement_resumed", "after a restart")
+                .await?;
+            let after = self.settle(p).await?;
+            tracing::info!(payment = %p.id, state = after.state.as_str(), "settlement resumed");
+        }
+        Ok(batch.len())
+    }
+
     /// Expire due payments every `every` until cancelled.
     pub async fn run_expiry(self, every: Duration, cancel: CancellationToken) {
         loop {

@@ -84,7 +84,7 @@ impl PaymentService {
     }
 
     /// Ask the bank to move the money and record the outcome.
-    async fn settle(&self, p: &Payment) -> Result<Payment, PaymentError> {
+    pub(super) async fn settle(&self, p: &Payment) -> Result<Payment, PaymentError> {
         let store = &self.inner.store;
         let merchant = store
             .merchant(&p.merchant_id)

@@ -213,6 +213,10 @@ impl Gateway {
         } = self;
         let cancel = CancellationToken::new();
         let payments = state.payments.clone();
+        payments
+            .resume_settlements()
+            .await
+            .context("resuming settlements cut short by the last stop")?;
         let worker = WebhookWorker::spawn(
             background::outbox(payments.store()),
             webhook_config,

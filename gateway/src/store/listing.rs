@@ -9,6 +9,10 @@ use super::payments::{COLUMNS, payment};
 use super::{DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, Payment, PaymentFilter, Store, StoreError};
 use crate::domain::{Currency, CustomerId};
 
+/// A payment whose code was used: its money may be moving.
+const SETTLING: &str =
+    "EXISTS (SELECT 1 FROM codes c WHERE c.payment_id = payments.id AND c.used = 1)";
+
 fn list(conn: &Connection, f: &PaymentFilter) -> Result<Vec<Payment>, StoreError> {
     let mut sql = format!("SELECT {COLUMNS} FROM payments WHERE 1 = 1");
     let mut args: Vec<Value> = Vec::new();
@@ -53,7 +57,25 @@ impl Store {
         self.read(move |conn| list(conn, &filter)).await
     }
 
-    /// Payments not final whose `expires_at` has passed, oldest first.
+    /// Payments whose code was used but that have no outcome yet: the bank
+    /// was being asked when the gateway stopped (or is being asked now).
+    pub async fn payments_settling(&self, limit: usize) -> Result<Vec<Payment>, StoreError> {
+        self.read(move |conn| {
+            let sql = format!(
+                "SELECT {COLUMNS} FROM payments
+                 WHERE state = 'code_sent' AND {SETTLING}
+                 ORDER BY updated_at, id LIMIT ?1"
+            );
+            let mut stmt = conn.prepare_cached(&sql)?;
+            let rows = stmt.query_map(params![limit as i64], payment)?;
+            Ok(rows.collect::<Result<_, _>>()?)
+        })
+        .await
+    }
+
+    /// Payments not final whose `expires_at` has passed, oldest first;
+    /// never one whose code was used, since the bank may have moved its
+    /// money already (it settles instead).
     pub async fn payments_to_expire(
         &self,
         now: i64,
@@ -63,6 +85,7 @@ impl Store {
             let sql = format!(
                 "SELECT {COLUMNS} FROM payments
                  WHERE state IN ('created', 'identified', 'code_sent') AND expires_at <= ?1
+                   AND NOT {SETTLING}
                  ORDER BY expires_at, id LIMIT ?2"
             );
             let mut stmt = conn.prepare_cached(&sql)?;
