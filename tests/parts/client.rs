@@ -99,17 +99,26 @@ pub async fn checkout(gateway: &Part, id: &str, step: &str, body: Value) -> (u16
 /// All three parts, with every fixture terminal attached and the gateway
 /// bound.
 pub async fn start(scratch: &Scratch) -> (Part, Part, Part) {
+    start_with(scratch, &super::GatewayOptions::default()).await
+}
+
+pub async fn start_with(scratch: &Scratch, options: &super::GatewayOptions) -> (Part, Part, Part) {
     let smsc = super::smsc_sim(scratch, ["127.0.0.1:0"; 3]);
     let handsets = super::handset_sim(scratch, &smsc);
-    let gateway = super::gateway(scratch, &smsc);
+    let gateway = super::gateway_with(scratch, &smsc, options);
     let stats = format!("http://{}/api/stats", smsc.addr("http"));
     wait_for(stats, "5 handsets attached", |v| {
         v["handsets"]["attached"] == 5
     })
     .await;
+    gateway_ready(&gateway).await;
+    (smsc, handsets, gateway)
+}
+
+/// Waits for the gateway's `/ready`: an SMSC session is bound.
+pub async fn gateway_ready(gateway: &Part) {
     let ready = format!("http://{}/ready", gateway.addr("http"));
     wait_for(ready, "gateway bound to the SMSC", |v| v["ready"] == true).await;
-    (smsc, handsets, gateway)
 }
 
 pub fn stop_all(parts: [Part; 3]) {

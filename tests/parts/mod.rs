@@ -190,6 +190,12 @@ impl Part {
             .to_owned()
     }
 
+    /// SIGKILL: no shutdown code runs, as in a crash or an OOM kill.
+    pub fn kill(mut self) {
+        self.child.kill().expect("SIGKILL");
+        self.child.wait().expect("reaped");
+    }
+
     /// SIGTERM, then wait (at most 20 s) for the exit status.
     pub fn stop(mut self) -> ExitStatus {
         let pid = self.child.id().to_string();
@@ -257,10 +263,33 @@ pub fn handset_sim(scratch: &Scratch, smsc: &Part) -> Part {
     Part::spawn(scratch, "handset-sim", &bin("handset-sim"), &args)
 }
 
+/// Where a gateway listens and sends its webhooks.
+#[derive(Debug, Clone)]
+pub struct GatewayOptions {
+    pub http: String,
+    pub merchant: String,
+    /// Replaces every fixture merchant's webhook host (`http://IP:PORT`).
+    pub webhooks: Option<String>,
+}
+
+impl Default for GatewayOptions {
+    fn default() -> Self {
+        GatewayOptions {
+            http: "127.0.0.1:0".into(),
+            merchant: "127.0.0.1:0".into(),
+            webhooks: None,
+        }
+    }
+}
+
 /// The gateway with the fixture customers and merchants, bound to
 /// `smsc` over SMPP and asking its CAMARA API about SIM swaps; its data
 /// (store, CA, merchant certificates) in `scratch/gateway`.
 pub fn gateway(scratch: &Scratch, smsc: &Part) -> Part {
+    gateway_with(scratch, smsc, &GatewayOptions::default())
+}
+
+pub fn gateway_with(scratch: &Scratch, smsc: &Part, options: &GatewayOptions) -> Part {
     let text = std::fs::read_to_string(fixtures().join("gateway.toml")).expect("fixture");
     let mut config: toml::Table = text.parse().expect("fixture TOML");
     let smscs = config["smsc"].as_array_mut().expect("[[smsc]]");
@@ -272,6 +301,13 @@ pub fn gateway(scratch: &Scratch, smsc: &Part) -> Part {
         .as_table_mut()
         .expect("[sim_swap]")
         .insert("url".into(), format!("http://{}", smsc.addr("http")).into());
+    if let Some(base) = &options.webhooks {
+        for m in config["merchants"].as_array_mut().expect("[[merchants]]") {
+            let m = m.as_table_mut().expect("a table");
+            let id = m["id"].as_str().expect("id").to_owned();
+            m.insert("webhook_url".into(), format!("{base}/webhooks/{id}").into());
+        }
+    }
     let path = scratch.path("gateway.toml");
     std::fs::write(&path, config.to_string()).expect("write config");
     let args = [
@@ -279,9 +315,9 @@ pub fn gateway(scratch: &Scratch, smsc: &Part) -> Part {
         "--config",
         &path.to_string_lossy(),
         "--http-listen",
-        "127.0.0.1:0",
+        &options.http,
         "--merchant-listen",
-        "127.0.0.1:0",
+        &options.merchant,
         "--data-dir",
         &scratch.path("gateway").to_string_lossy(),
     ]
