@@ -98,6 +98,13 @@ impl Cell {
                 );
             }
             Ok(Received::Duplicate) => tracing::debug!(reference, msisdn, "duplicate part"),
+            Ok(Received::Repeated) => {
+                tracing::info!(
+                    reference,
+                    msisdn,
+                    "repeated message acknowledged, not stored again"
+                )
+            }
             Err(e @ Refused::MemoryFull { .. }) => {
                 let info = t.info();
                 let frame = refuse(

@@ -103,6 +103,21 @@ impl Inbox {
         self.messages.iter().filter(|m| !m.read).count()
     }
 
+    /// Whether one of the newest messages came from `from` with the same
+    /// service centre time stamp and text: the SC sending a message again
+    /// because it never learned that the first delivery worked (it went
+    /// down between our acknowledgement and its record of it). Phones
+    /// drop such repeats; a message without a time stamp is never one.
+    pub fn holds_repeat(&self, from: &str, sent_at: Option<OffsetDateTime>, text: &str) -> bool {
+        const RECENT: usize = 200;
+        let Some(sent_at) = sent_at else { return false };
+        self.messages
+            .iter()
+            .rev()
+            .take(RECENT)
+            .any(|m| m.sent_at == Some(sent_at) && m.from == from && m.text == text)
+    }
+
     pub fn is_full(&self) -> bool {
         self.stored() >= self.capacity as usize
     }

@@ -6,7 +6,9 @@
 //! decoded, 8-bit read as Latin-1); a part of a concatenated message waits
 //! in the reassembler (per sender and reference, any order, duplicates
 //! dropped) unless the kind does not reassemble ([`super::display`]); a
-//! whole message gets its display text and code and goes to the inbox.
+//! whole message gets its display text and code and goes to the inbox,
+//! unless the inbox holds it already (same sender, SC time stamp and text:
+//! the SC repeating a delivery it did not see acknowledged).
 //! Class 0 (flash) messages are shown and never refused for lack of room.
 
 use std::time::Instant;
@@ -29,6 +31,8 @@ pub enum Received {
     Partial { received: u8, total: u8 },
     /// This part had already arrived.
     Duplicate,
+    /// The whole message is in the inbox already (the SC sent it again).
+    Repeated,
 }
 
 /// Why a part was refused.
@@ -102,6 +106,10 @@ impl Terminal {
                 }
             }
         };
+        let sent_at = deliver.service_centre_timestamp.to_offset_datetime().ok();
+        if self.inbox.holds_repeat(&from, sent_at, &text) {
+            return Ok(Received::Repeated);
+        }
         let shown = display(self.kind, &text);
         let message = InboxMessage {
             id: 0,
@@ -110,7 +118,7 @@ impl Terminal {
             display: shown,
             text,
             received_at,
-            sent_at: deliver.service_centre_timestamp.to_offset_datetime().ok(),
+            sent_at,
             segments,
             class: class.map(MessageClass::code),
             flash,

@@ -187,3 +187,19 @@ fn parts_of_an_expired_message_start_over() {
         "the first part expired after 60 s"
     );
 }
+
+#[test]
+fn a_message_the_sc_sends_again_is_acknowledged_but_stored_once() {
+    let mut t = terminal(TerminalKind::Phone, 5);
+    let d = &parts("Your ShopPay code is 482913 for GBP 12.50", 1, None)[0];
+    assert!(matches!(receive(&mut t, d), Ok(Received::Stored(_))));
+    assert_eq!(receive(&mut t, d), Ok(Received::Repeated));
+    assert_eq!(t.inbox.len(), 1);
+    // Another text, or the same text stamped in another second, is new.
+    let other = &parts("Your ShopPay code is 111111 for GBP 12.50", 1, None)[0];
+    assert!(matches!(receive(&mut t, other), Ok(Received::Stored(_))));
+    let mut later = d.clone();
+    later.service_centre_timestamp.second += 1;
+    assert!(matches!(receive(&mut t, &later), Ok(Received::Stored(_))));
+    assert_eq!(t.inbox.len(), 3);
+}
