@@ -50,6 +50,21 @@ impl Config {
                 "must start with http:// or https://",
             ));
         }
+        if !(1..=100_000).contains(&self.http.max_connections) {
+            return Err(invalid("http.max_connections", "must be within 1..=100000"));
+        }
+        if !(1..=300).contains(&self.http.header_timeout_s) {
+            return Err(invalid(
+                "http.header_timeout_s",
+                "must be within 1..=300 seconds",
+            ));
+        }
+        if !(1..=3600).contains(&self.http.idle_timeout_s) {
+            return Err(invalid(
+                "http.idle_timeout_s",
+                "must be within 1..=3600 seconds",
+            ));
+        }
         if self.merchant_api.hosts.is_empty() {
             return Err(invalid(
                 "merchant_api.hosts",

@@ -20,6 +20,28 @@ pub struct HttpConfig {
     /// The URL shoppers reach the checkout at ("https://pay.example.com");
     /// default: `http://` and the bound address.
     pub public_url: Option<String>,
+    /// Connections served at once on each listener (this one and the
+    /// merchant API); more are closed at accept. 1-100000, default 1024.
+    pub max_connections: usize,
+    /// Seconds a client has to send a request's headers, on either
+    /// listener; idle keep-alive connections close after it too. 1-300,
+    /// default 10.
+    pub header_timeout_s: u64,
+    /// Seconds a connection may stay silent both ways (connected and
+    /// saying nothing, or kept alive between requests) before it closes,
+    /// on either listener. 1-3600, default 60.
+    pub idle_timeout_s: u64,
+}
+
+impl HttpConfig {
+    /// The listeners' limits.
+    pub fn limits(&self) -> crate::http::serve::Limits {
+        crate::http::serve::Limits {
+            max_connections: self.max_connections,
+            header_timeout: std::time::Duration::from_secs(self.header_timeout_s),
+            idle_timeout: std::time::Duration::from_secs(self.idle_timeout_s),
+        }
+    }
 }
 
 impl Default for HttpConfig {
@@ -27,6 +49,9 @@ impl Default for HttpConfig {
         HttpConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
             public_url: None,
+            max_connections: 1024,
+            header_timeout_s: 10,
+            idle_timeout_s: 60,
         }
     }
 }

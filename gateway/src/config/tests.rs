@@ -69,6 +69,17 @@ fn a_config_without_smsc_is_refused_as_serve_would() {
 }
 
 #[test]
+fn http_limits_out_of_range_are_refused() {
+    for (toml, field) in [
+        ("[http]\nmax_connections = 0\n", "http.max_connections"),
+        ("[http]\nheader_timeout_s = 0\n", "http.header_timeout_s"),
+        ("[http]\nidle_timeout_s = 3601\n", "http.idle_timeout_s"),
+    ] {
+        assert_eq!(invalid_field(toml), field, "{toml}");
+    }
+}
+
+#[test]
 fn sim_swap_max_age_hours_out_of_range_is_refused() {
     let sim_swap = |hours: u32| {
         format!("{SMSC}[sim_swap]\nurl = \"http://127.0.0.1:8775\"\nmax_age_hours = {hours}\n")

@@ -13,10 +13,12 @@ pub mod admin;
 pub mod checkout_api;
 pub mod checkout_pages;
 mod error;
+mod idle;
 pub mod merchant_api;
 pub mod mtls;
 mod openapi;
 pub mod pages;
+pub mod serve;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

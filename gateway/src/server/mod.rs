@@ -44,6 +44,7 @@ pub struct Gateway {
     tls: Arc<rustls::ServerConfig>,
     data_dir: PathBuf,
     webhooks: crate::webhooks::WebhookConfig,
+    limits: http::serve::Limits,
     /// Holds the CA and keys of a memory-only gateway until it stops.
     _scratch: Option<tempfile::TempDir>,
 }
@@ -157,6 +158,7 @@ impl Gateway {
             tls,
             data_dir,
             webhooks: config.webhooks.worker_config(),
+            limits: config.http.limits(),
             _scratch: scratch,
         })
     }
@@ -208,6 +210,7 @@ impl Gateway {
             merchant,
             tls,
             webhooks: webhook_config,
+            limits,
             _scratch,
             ..
         } = self;
@@ -242,28 +245,29 @@ impl Gateway {
                 worker.stopped().await;
             })
         };
-        let public =
-            http::public_router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-        let merchants = http::merchant_router(state)
-            .into_make_service_with_connect_info::<http::mtls::MerchantPeer>();
+        let public = http::public_router(state.clone());
+        let merchants = http::merchant_router(state);
         let mtls = MtlsListener::new(merchant, tls)?;
-        let (c1, c2) = (cancel.clone(), cancel.clone());
-        let public_task = tokio::spawn(async move {
-            axum::serve(http, public)
-                .with_graceful_shutdown(async move { c1.cancelled().await })
-                .await
-        });
-        let merchant_task = tokio::spawn(async move {
-            axum::serve(mtls, merchants)
-                .with_graceful_shutdown(async move { c2.cancelled().await })
-                .await
-        });
+        let grace = Duration::from_secs(5);
+        let public_task = tokio::spawn(http::serve::serve(
+            http,
+            public,
+            limits,
+            cancel.clone(),
+            grace,
+        ));
+        let merchant_task = tokio::spawn(http::serve::serve(
+            mtls,
+            merchants,
+            limits,
+            cancel.clone(),
+            grace,
+        ));
         shutdown.await;
         tracing::info!("shutting down: draining HTTP, unbinding from the SMSCs");
         cancel.cancel();
-        let grace = Duration::from_secs(5);
-        let _ = tokio::time::timeout(grace, public_task).await;
-        let _ = tokio::time::timeout(grace, merchant_task).await;
+        let _ = tokio::time::timeout(grace * 2, public_task).await;
+        let _ = tokio::time::timeout(grace * 2, merchant_task).await;
         let _ = tokio::time::timeout(grace, webhooks).await;
         expiry.abort();
         sms.shutdown().await;
