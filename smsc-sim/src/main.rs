@@ -28,6 +28,8 @@ enum Command {
         #[arg(long)]
         config: PathBuf,
     },
+    /// Load an SMSC with pipelined submit_sm and measure it against a minimal responder.
+    Bench(smsc_sim::bench::BenchArgs),
 }
 
 #[derive(clap::Args)]
@@ -57,13 +59,21 @@ struct ServeArgs {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    // A bench's in-process server would log every bind; keep stderr for progress.
+    let default_level = match cli.command {
+        Command::Bench(_) => "warn",
+        _ => "info",
+    };
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| default_level.into()),
         )
         .with_writer(std::io::stderr)
         .init();
-    match Cli::parse().command {
+    match cli.command {
+        Command::Bench(args) => smsc_sim::bench::main(args).await,
         Command::CheckConfig { config } => {
             let c = Config::from_file(&config)?;
             println!(
