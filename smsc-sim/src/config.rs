@@ -159,6 +159,12 @@ impl Config {
                 ),
             ));
         }
+        if !(1..=100_000).contains(&self.smpp.max_connections) {
+            return Err(invalid(
+                "smpp.max_connections",
+                format!("{} is outside 1..=100000", self.smpp.max_connections),
+            ));
+        }
         let frame = self.air.max_frame_len;
         if !(server::MIN_AIR_FRAME_LEN..=server::MAX_AIR_FRAME_LEN).contains(&frame) {
             return Err(invalid(

@@ -26,6 +26,8 @@ pub struct SmppSettings {
     pub max_validity: Duration,
     /// system_id the SMSC gives in bind responses.
     pub system_id: String,
+    /// SMPP connections open at once; more are closed at accept.
+    pub max_connections: usize,
 }
 
 impl Default for SmppSettings {
@@ -40,6 +42,7 @@ impl Default for SmppSettings {
             default_validity: Duration::from_secs(48 * 3600),
             max_validity: Duration::from_secs(7 * 24 * 3600),
             system_id: "smsc-sim".into(),
+            max_connections: 1000,
         }
     }
 }

@@ -63,6 +63,9 @@ pub struct SmppConfig {
     pub drain_timeout: Duration,
     /// `[smpp.tls]`: an optional TLS listener beside the plain one.
     pub tls: Option<TlsConfig>,
+    /// Connections open at once on the SMPP listeners (plain and TLS
+    /// together, bound or not); more are closed at accept. 1-100000.
+    pub max_connections: usize,
 }
 
 impl Default for SmppConfig {
@@ -76,6 +79,7 @@ impl Default for SmppConfig {
             response_timeout: Duration::from_secs(10),
             drain_timeout: Duration::from_secs(5),
             tls: None,
+            max_connections: 1000,
         }
     }
 }

@@ -172,6 +172,7 @@ fn bad_configs() -> Vec<(String, &'static [&'static str])> {
         ("[smpp]\nbind_timeout_s = 0".into(), &["bind_timeout_s", "greater than 0"]),
         ("[smpp]\nresponse_timeout_s = -1".into(), &["response_timeout_s"]),
         ("[smpp]\nmax_pdu_len = 100".into(), &["smpp.max_pdu_len"]),
+        ("[smpp]\nmax_connections = 0".into(), &["smpp.max_connections"]),
         ("[smpp.tls]\ncert = \"c.pem\"".into(), &["key"]),
         ("[http]\nlisten = \"127.0.0.1:2775\"".into(), &["http.listen", "smpp.listen"]),
         ("[air]\nlisten = \"127.0.0.1:8775\"".into(), &["air.listen", "http.listen"]),

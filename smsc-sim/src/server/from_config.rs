@@ -75,5 +75,6 @@ pub(super) fn settings_from(config: &Config) -> SmppSettings {
         default_validity: config.delivery.default_validity,
         max_validity: config.delivery.max_validity,
         system_id: "smsc-sim".into(),
+        max_connections: s.max_connections,
     }
 }

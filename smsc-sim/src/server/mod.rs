@@ -9,6 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 use tokio_rustls::TlsAcceptor;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -155,12 +156,14 @@ impl Smsc {
         restore(&core).await?;
         let token = CancellationToken::new();
         let tracker = TaskTracker::new();
+        let slots = Arc::new(Semaphore::new(core.settings.max_connections));
         tracker.spawn(accept(
             Arc::clone(&core),
             smpp,
             None,
             token.clone(),
             tracker.clone(),
+            Arc::clone(&slots),
         ));
         for account in core.accounts.iter() {
             if let Some(addr) = account.policy.outbind {
@@ -185,6 +188,7 @@ impl Smsc {
                 Some(acceptor),
                 token.clone(),
                 tracker.clone(),
+                slots,
             ));
         }
         let app = crate::http::router(Arc::clone(&core));
@@ -212,14 +216,19 @@ impl Smsc {
     }
 }
 
-/// Accept connections until shutdown; `tls` wraps each one before its session.
+/// Accept connections until shutdown; `tls` wraps each one before its
+/// session. Each connection holds one of `slots` until it ends; with none
+/// free a new connection is closed at once, so a bind flood cannot exhaust
+/// the process (a silent one frees its slot at `bind_timeout_s`).
 async fn accept(
     core: Arc<Core>,
     listener: TcpListener,
     tls: Option<TlsAcceptor>,
     token: CancellationToken,
     tracker: TaskTracker,
+    slots: Arc<Semaphore>,
 ) {
+    let mut refused: u64 = 0;
     loop {
         let (stream, peer) = tokio::select! {
             _ = token.cancelled() => return,
@@ -232,10 +241,21 @@ async fn accept(
                 }
             },
         };
+        let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
+            refused += 1;
+            // Logged at powers of two: a flood must not flood the log too.
+            if refused.is_power_of_two() {
+                tracing::warn!(%peer, refused, "SMPP connection limit reached; closing new connections");
+            }
+            continue;
+        };
         let _ = stream.set_nodelay(true);
         let (core, child) = (Arc::clone(&core), token.child_token());
         let Some(acceptor) = tls.clone() else {
-            tracker.spawn(crate::session::serve(core, stream, peer, child));
+            tracker.spawn(async move {
+                crate::session::serve(core, stream, peer, child).await;
+                drop(slot);
+            });
             continue;
         };
         tracker.spawn(async move {
@@ -245,6 +265,7 @@ async fn accept(
                 Ok(Err(e)) => tracing::info!(%peer, error = %e, "TLS handshake failed"),
                 Err(_) => tracing::info!(%peer, "TLS handshake timed out"),
             }
+            drop(slot);
         });
     }
 }
