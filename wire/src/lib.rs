@@ -9,6 +9,7 @@
 
 pub mod air;
 pub mod esme;
+pub mod fuzz;
 pub mod msisdn;
 pub mod receipt;
 pub mod smpp;

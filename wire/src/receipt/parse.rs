@@ -1,9 +1,11 @@
 //! The tolerant receipt reader behind [`Receipt::parse`].
 //!
 //! The text is cut at the first `text:` key (any case, at the start or after
-//! whitespace): everything after it is the message text, verbatim, colons
-//! and spaces included. The head before it is read as whitespace-separated
-//! `key:value` tokens. Keys are compared without case, `_` or `-`, and the
+//! a separator): everything after it is the message text, verbatim, colons
+//! and spaces included. The head before it is read as `key:value` tokens
+//! split at separators: whitespace, and NUL, which some SMSCs leave between
+//! fields (a value must not keep it: `format` would write it last and the
+//! terminator trim would drop it, so the receipt would not read back). Keys are compared without case, `_` or `-`, and the
 //! two-word keys `submit date` / `done date` are joined first. A value
 //! written after a space (`err: 0`) is taken from the next token. Unknown
 //! keys and stray words are skipped; when a key repeats, the first wins.
@@ -51,11 +53,11 @@ fn find_text_key(s: &str) -> Option<usize> {
     lower
         .match_indices(TEXT_KEY)
         .map(|(at, _)| at)
-        .find(|&at| s[..at].chars().next_back().is_none_or(char::is_whitespace))
+        .find(|&at| s[..at].chars().next_back().is_none_or(is_separator))
 }
 
 fn read_head(head: &str) -> Head<'_> {
-    let tokens: Vec<&str> = head.split_whitespace().collect();
+    let tokens: Vec<&str> = head.split(is_separator).filter(|t| !t.is_empty()).collect();
     let mut fields = Head::default();
     let mut i = 0;
     while i < tokens.len() {
@@ -93,6 +95,10 @@ fn read_head(head: &str) -> Head<'_> {
         slot.get_or_insert(value);
     }
     fields
+}
+
+fn is_separator(c: char) -> bool {
+    c.is_whitespace() || c == '\0'
 }
 
 fn normalise(key: &str) -> String {

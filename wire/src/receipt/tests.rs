@@ -212,6 +212,22 @@ fn parses_key_spellings() {
     assert_eq!(r.text.as_deref(), Some("Your code: 123 456"));
 }
 
+/// Found by the `receipt` fuzz target: a NUL inside the head stayed in the
+/// value, `format` wrote it last, and the terminator trim then dropped it.
+#[test]
+fn nul_separates_fields_like_whitespace() {
+    let r = Receipt::parse("id:7\0stat:DELIVRD\0\0 err:000\0text:hi\0").unwrap();
+    assert_eq!((r.id.as_str(), r.stat.as_str()), ("7", "DELIVRD"));
+    assert_eq!(
+        (r.err.as_deref(), r.text.as_deref()),
+        (Some("000"), Some("hi"))
+    );
+
+    let r = Receipt::parse("id: 7 stat: UNDELIV\0\0\0++ \0\x1f 0").unwrap();
+    assert_eq!(r.stat, "UNDELIV");
+    assert_eq!(Receipt::parse(&r.format()), Ok(r));
+}
+
 #[test]
 fn parses_loose_layouts() {
     // UUID id and unknown fields before the text.
