@@ -65,9 +65,22 @@ impl Journal {
         let mut inner = self.inner.lock().expect("journal lock poisoned");
         inner.tick += 1;
         let tick = inner.tick;
-        inner.last_use.insert(number.to_owned(), tick);
-        inner.recency.push_back((number.to_owned(), tick));
-        let hops = inner.by_number.entry(number.to_owned()).or_default();
+        // Every message records several hops in a row for its number; those
+        // look-ups must not allocate a fresh key each time.
+        match inner.last_use.get_mut(number) {
+            Some(t) => *t = tick,
+            None => {
+                inner.last_use.insert(number.to_owned(), tick);
+            }
+        }
+        match inner.recency.back_mut() {
+            Some((n, t)) if n == number => *t = tick,
+            _ => inner.recency.push_back((number.to_owned(), tick)),
+        }
+        let hops = match inner.by_number.get_mut(number) {
+            Some(hops) => hops,
+            None => inner.by_number.entry(number.to_owned()).or_default(),
+        };
         if hops.len() == HOPS_PER_NUMBER {
             hops.pop_front();
         }

@@ -43,15 +43,31 @@ impl Session {
             .await
     }
 
-    pub(super) async fn dispatch(&mut self, cmd: Command) -> ControlFlow<()> {
+    pub(super) async fn dispatch(&mut self, cmd: &Command) -> ControlFlow<()> {
         let seq = cmd.sequence_number();
         let id = cmd.id();
+        // The hot requests and responses are read in place: rusmpp's owned
+        // PDUs are large, and cloning one per PDU showed in profiles.
+        let res = match cmd.pdu() {
+            Some(Pdu::SubmitSm(sm)) if self.may_submit() => Some(self.on_submit_sm(sm, seq).await),
+            Some(_) if id.is_response() && id != CommandId::UnbindResp => {
+                self.on_response(id, cmd.status(), seq).await;
+                Some(Ok(()))
+            }
+            _ => None,
+        };
+        if let Some(res) = res {
+            return if res.is_err() {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            };
+        }
         let Some(pdu) = cmd.pdu().cloned() else {
             // Only responses may come without a body (error responses).
-            self.on_response(id, cmd.status(), seq, None).await;
+            self.on_response(id, cmd.status(), seq).await;
             return ControlFlow::Continue(());
         };
-        let bound = self.bound.as_ref().map(|b| b.guard.bind_type);
         let res = match pdu {
             Pdu::BindTransmitter(b) => {
                 self.on_bind(crate::accounts::BindType::Transmitter, b.into(), seq)
@@ -81,11 +97,11 @@ impl Session {
             }
             Pdu::UnbindResp if self.closing => return ControlFlow::Break(()),
             _ if id.is_response() => {
-                self.on_response(id, cmd.status(), seq, Some(pdu)).await;
+                self.on_response(id, cmd.status(), seq).await;
                 Ok(())
             }
             // Requests below need a transmitter-capable bind.
-            _ if !bound.is_some_and(|b| b.can_submit()) || self.closing => {
+            _ if !self.may_submit() => {
                 let status = CommandStatus::EsmeRinvbndsts;
                 match id {
                     CommandId::Outbind | CommandId::AlertNotification => {
@@ -94,7 +110,7 @@ impl Session {
                     _ => self.send(error_resp(id, status, seq)).await,
                 }
             }
-            Pdu::SubmitSm(sm) => self.on_submit_sm(*Box::new(sm), seq).await,
+            Pdu::SubmitSm(sm) => self.on_submit_sm(&sm, seq).await,
             Pdu::DataSm(sm) => self.on_data_sm(sm, seq).await,
             Pdu::SubmitMulti(sm) => self.on_submit_multi(sm, seq).await,
             Pdu::QuerySm(q) => self.on_query_sm(q, seq),
@@ -119,6 +135,15 @@ impl Session {
         } else {
             ControlFlow::Continue(())
         }
+    }
+
+    /// Whether the bind may send requests (a transmitter-capable bind, not closing).
+    fn may_submit(&self) -> bool {
+        !self.closing
+            && self
+                .bound
+                .as_ref()
+                .is_some_and(|b| b.guard.bind_type.can_submit())
     }
 
     /// Whether another request fits in the window; answers ESME_RMSGQFUL if not.

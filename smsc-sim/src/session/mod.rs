@@ -17,7 +17,7 @@ mod submit;
 mod validate;
 mod writer;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -59,6 +59,10 @@ pub(crate) struct Session {
     inflight: FuturesUnordered<ReplyFuture>,
     /// deliver_sm sent and not yet answered, by sequence number.
     awaiting: HashMap<u32, (Outgoing, Instant)>,
+    /// (sequence number, sent at) of deliver_sm in send order, so the oldest
+    /// unanswered one is found without scanning `awaiting` on every loop turn;
+    /// entries already answered are dropped lazily from the front.
+    sent_order: VecDeque<(u32, Instant)>,
     next_seq: u32,
     last_read: Instant,
     /// Sequence number of our enquire_link still unanswered, and when it was sent.
@@ -83,6 +87,7 @@ where
         bound: None,
         inflight: FuturesUnordered::new(),
         awaiting: HashMap::new(),
+        sent_order: VecDeque::new(),
         next_seq: 1,
         last_read: Instant::now(),
         keepalive: None,
@@ -140,7 +145,7 @@ impl Session {
                     self.last_read = Instant::now();
                     match item {
                         Some(Ok(Inbound::Command(cmd))) => {
-                            if self.dispatch(*cmd).await.is_break() {
+                            if self.dispatch(&cmd).await.is_break() {
                                 self.finish_inflight().await;
                                 return;
                             }

@@ -45,20 +45,16 @@ impl Session {
                 pdu.clear_tlvs();
             }
             let cmd = Command::new(CommandStatus::EsmeRok, seq, Pdu::DeliverSm(pdu));
-            self.awaiting.insert(seq, (item, Instant::now()));
+            let now = Instant::now();
+            self.awaiting.insert(seq, (item, now));
+            self.sent_order.push_back((seq, now));
             if self.send(cmd).await.is_err() {
                 return;
             }
         }
     }
 
-    pub(super) async fn on_response(
-        &mut self,
-        id: CommandId,
-        status: CommandStatus,
-        seq: u32,
-        _pdu: Option<Pdu>,
-    ) {
+    pub(super) async fn on_response(&mut self, id: CommandId, status: CommandStatus, seq: u32) {
         match id {
             CommandId::EnquireLinkResp if self.keepalive.is_some_and(|(s, _)| s == seq) => {
                 self.keepalive = None;
@@ -77,8 +73,14 @@ impl Session {
                 match item.kind {
                     OutgoingKind::Receipt(receipt_id) => {
                         Stats::inc(&self.core.stats.receipts_acked);
-                        if let Err(e) = self.core.store.ack_receipt(receipt_id).await {
-                            tracing::error!(error = %e, "recording receipt acknowledgement failed");
+                        if self.core.store.is_durable() {
+                            // Awaiting the group commit here would stall this
+                            // session's reading for a whole commit per receipt;
+                            // losing the ack in a crash only means a resend.
+                            let core = std::sync::Arc::clone(&self.core);
+                            tokio::spawn(async move { ack_receipt(&core, receipt_id).await });
+                        } else {
+                            ack_receipt(&self.core, receipt_id).await;
                         }
                     }
                     OutgoingKind::Mo(message) => {
@@ -91,7 +93,7 @@ impl Session {
     }
 
     /// The earliest of: bind timeout, inactivity, keepalive, deliver_sm response timeouts.
-    pub(super) fn next_timer(&self) -> Instant {
+    pub(super) fn next_timer(&mut self) -> Instant {
         let s = &self.core.settings;
         let mut t = self.last_read
             + if self.bound.is_some() {
@@ -105,10 +107,23 @@ impl Session {
         if let Some((_, sent)) = self.keepalive {
             t = t.min(sent + s.response_timeout);
         }
-        if let Some(oldest) = self.awaiting.values().map(|(_, at)| *at).min() {
-            t = t.min(oldest + s.response_timeout);
+        let response_timeout = s.response_timeout;
+        if let Some(oldest) = self.oldest_awaiting() {
+            t = t.min(oldest + response_timeout);
         }
         t
+    }
+
+    /// When the oldest unanswered deliver_sm was sent. Send times only grow,
+    /// so the first live entry of `sent_order` is the oldest.
+    fn oldest_awaiting(&mut self) -> Option<Instant> {
+        while let Some(&(seq, at)) = self.sent_order.front() {
+            if self.awaiting.get(&seq).is_some_and(|(_, sent)| *sent == at) {
+                return Some(at);
+            }
+            self.sent_order.pop_front();
+        }
+        None
     }
 
     pub(super) async fn on_timer(&mut self) -> ControlFlow<()> {
@@ -168,5 +183,11 @@ impl Session {
                 .send(Command::new(CommandStatus::EsmeRok, seq, Pdu::Unbind))
                 .await;
         }
+    }
+}
+
+async fn ack_receipt(core: &crate::core::Core, receipt_id: i64) {
+    if let Err(e) = core.store.ack_receipt(receipt_id).await {
+        tracing::error!(error = %e, "recording receipt acknowledgement failed");
     }
 }

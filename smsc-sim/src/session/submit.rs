@@ -205,8 +205,8 @@ impl Session {
         Ok(())
     }
 
-    pub(super) async fn on_submit_sm(&mut self, sm: SubmitSm, seq: u32) -> Result<(), ()> {
-        self.accept(CommandId::SubmitSm, seq, from_submit_sm(&sm), |id, seq| {
+    pub(super) async fn on_submit_sm(&mut self, sm: &SubmitSm, seq: u32) -> Result<(), ()> {
+        self.accept(CommandId::SubmitSm, seq, from_submit_sm(sm), |id, seq| {
             let pdu = SubmitSmResp::builder().message_id(message_id(id)).build();
             Command::new(CommandStatus::EsmeRok, seq, Pdu::SubmitSmResp(pdu)).into()
         })

@@ -4,6 +4,8 @@
 //! (ENROUTE) take the same path without a state change.
 
 use std::sync::Arc;
+
+use futures::FutureExt;
 use std::time::Duration;
 
 use super::{Pending, Switch};
@@ -75,7 +77,7 @@ impl Switch {
     ) {
         let core = Arc::clone(&self.core);
         let intermediate = update.is_none();
-        tokio::spawn(async move {
+        let work = Box::pin(async move {
             let now = core.clock.now_ms();
             let pending = PendingReceipt {
                 receipt_id: 0,
@@ -116,5 +118,13 @@ impl Switch {
                 });
             }
         });
+        // The memory store answers at once, so the receipt is usually queued
+        // by this first poll; a task is spawned only for what must wait (a
+        // group commit, a fault's delay). Spawning one per message showed in
+        // profiles. A later poll by the task registers the task's waker.
+        let mut work = work;
+        if (&mut work).now_or_never().is_none() {
+            tokio::spawn(work);
+        }
     }
 }
