@@ -8,6 +8,7 @@
 //! cross-part scenarios in `tests/` drive that stack over SMPP and HTTP as
 //! a user would.
 
+pub mod bench;
 pub mod demo;
 pub mod merchant_client;
 pub mod parts;

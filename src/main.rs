@@ -43,6 +43,9 @@ enum Command {
     /// Run one scripted checkout end to end (in memory, free ports) and
     /// print each hop with its time; exit 0 only on success.
     Demo,
+    /// Benchmarks: print figures as a table and one JSON line.
+    #[command(subcommand)]
+    Bench(switchboard::bench::BenchCommand),
 }
 
 #[tokio::main]
@@ -61,8 +64,10 @@ async fn main() -> anyhow::Result<()> {
         )
         .with_writer(std::io::stderr)
         .init();
-    if let Some(Command::Demo) = cli.command {
-        return switchboard::demo::run(&cli.fixtures).await;
+    match &cli.command {
+        Some(Command::Demo) => return switchboard::demo::run(&cli.fixtures).await,
+        Some(Command::Bench(bench)) => return switchboard::bench::run(bench, &cli.fixtures).await,
+        None => {}
     }
     let mut config = StackConfig::from_fixtures(&cli.fixtures)
         .with_context(|| format!("loading the fixtures in {}", cli.fixtures.display()))?;

@@ -11,7 +11,8 @@ mod parts;
 use parts::*;
 use serde_json::{Value, json};
 
-const FILTER: &str = "debug,gateway=trace,smsc_sim=trace,handset_sim=trace,wire=trace,switchboard=trace";
+const FILTER: &str =
+    "debug,gateway=trace,smsc_sim=trace,handset_sim=trace,wire=trace,switchboard=trace";
 
 async fn admin(gateway: &Part, method: reqwest::Method, path: &str, body: Value) -> Value {
     let r = reqwest::Client::new()
@@ -65,7 +66,13 @@ async fn passwords_codes_backup_codes_and_keys_never_reach_the_logs() {
         "password": "dora-secret-pw-7", "terminals": [{ "msisdn": "447700900105" }],
         "accounts": ["GB33SWBK00000000000101"],
     });
-    let v = admin(&gateway, reqwest::Method::POST, "/admin/api/customers", body).await;
+    let v = admin(
+        &gateway,
+        reqwest::Method::POST,
+        "/admin/api/customers",
+        body,
+    )
+    .await;
     secrets.push("dora-secret-pw-7".into());
     secrets.push(v["backup_code"].as_str().expect("backup code").to_owned());
 
