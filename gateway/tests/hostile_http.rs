@@ -9,23 +9,11 @@ use std::time::Duration;
 
 use gateway::config::Config;
 use gateway::server::Gateway;
-use smsc_sim::{Config as SimConfig, Smsc};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-const SIM: &str = r#"
-[smpp]
-listen = "127.0.0.1:0"
-[http]
-listen = "127.0.0.1:0"
-[air]
-listen = "127.0.0.1:0"
-[hlr]
-default_profile = "auto"
-[[accounts]]
-system_id = "gateway"
-password = "gw-pw"
-"#;
+#[path = "sms_smpp/support.rs"]
+mod support;
 
 /// Reads until the server closes the connection; what it sent.
 async fn until_closed(s: &mut TcpStream) -> String {
@@ -50,14 +38,8 @@ async fn health(addr: std::net::SocketAddr) -> Result<u16, reqwest::Error> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn slow_silent_and_oversized_clients_do_not_hold_the_gateway() {
-    let mut sim = SimConfig::from_toml_str(SIM).expect("sim config");
-    sim.store.memory = true;
-    let sim = Smsc::build(sim).await.expect("smsc-sim builds");
-    let smpp = sim.smpp_addr();
-    let (stop_sim, sim_stopped) = tokio::sync::oneshot::channel::<()>();
-    let sim_task = tokio::spawn(sim.run_until(async move {
-        let _ = sim_stopped.await;
-    }));
+    let sim = support::Sim::start("").await;
+    let smpp = sim.smpp;
     let toml = format!(
         "[http]\nlisten = \"127.0.0.1:0\"\nmax_connections = 4\nheader_timeout_s = 1\nidle_timeout_s = 1\n\
          [merchant_api]\nlisten = \"127.0.0.1:0\"\n[store]\nmemory = true\n\
@@ -123,6 +105,4 @@ async fn slow_silent_and_oversized_clients_do_not_hold_the_gateway() {
 
     let _ = stop.send(());
     task.await.expect("join").expect("clean stop");
-    let _ = stop_sim.send(());
-    let _ = sim_task.await;
 }
