@@ -8,6 +8,7 @@
 //! `SMSC_KILL_MESSAGES` sets the load (default 2000, a CI-sized run); the
 //! full run is `SMSC_KILL_MESSAGES=10000 cargo test --release --test smsc_kill`.
 
+mod common;
 mod parts;
 
 use std::collections::HashMap;
@@ -16,10 +17,6 @@ use std::time::Duration;
 
 use parts::*;
 use wire::esme::{Esme, EsmeConfig, EsmeError};
-use wire::smpp::esm;
-use wire::smpp::rusmpp::pdus::SubmitSm;
-use wire::smpp::rusmpp::types::{COctetString, OctetString};
-use wire::smpp::rusmpp::values::{DataCoding, Npi, RegisteredDelivery, Ton};
 
 const PHONES: [&str; 5] = [
     "447700900101",
@@ -38,24 +35,6 @@ fn messages() -> usize {
 
 fn text(i: usize) -> String {
     format!("kill test {i:06}")
-}
-
-fn submit(i: usize) -> SubmitSm {
-    SubmitSm::builder()
-        .source_addr_ton(Ton::Alphanumeric)
-        .source_addr_npi(Npi::Unknown)
-        .source_addr(COctetString::from_string("Load".to_owned()).expect("source"))
-        .dest_addr_ton(Ton::International)
-        .dest_addr_npi(Npi::Isdn)
-        .destination_addr(COctetString::from_string(PHONES[i % 5].to_owned()).expect("dest"))
-        .esm_class(esm::esm_class(esm::DEFAULT))
-        .registered_delivery(RegisteredDelivery::from(1))
-        .data_coding(DataCoding::from(0))
-        .short_message(
-            OctetString::from_slice(&wire::text::gsm7::encode(&text(i)).expect("GSM"))
-                .expect("fits"),
-        )
-        .build()
 }
 
 #[derive(Debug, Default)]
@@ -135,7 +114,9 @@ async fn an_smsc_killed_under_load_delivers_every_acknowledged_message_once() {
         let permit = window.clone().acquire_owned().await.expect("open");
         let (esme, outcomes) = (esme.clone(), outcomes.clone());
         tasks.spawn(async move {
-            let r = esme.submit_sm(submit(i)).await;
+            let r = esme
+                .submit_sm(common::text_submit(PHONES[i % 5], &text(i)))
+                .await;
             let mut o = outcomes.lock().expect("o");
             match r {
                 Ok(resp) => {
