@@ -12,6 +12,7 @@
 //! one limit.
 
 mod backup;
+mod hash_pool;
 mod hashing;
 mod import;
 mod login;
