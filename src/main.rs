@@ -57,7 +57,9 @@ async fn main() -> anyhow::Result<()> {
     } else {
         "info"
     };
-    tracing_subscriber::fmt()
+    // The gateway's formatter escapes control characters in every field, so
+    // text from shoppers, merchants and SMPP peers cannot forge log lines.
+    gateway::logging::fmt_builder()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| default_filter.into()),

@@ -6,7 +6,8 @@
 //! through an SMS center over SMPP ([`sms`]), checks the code the shopper
 //! types, has the bank move the money ([`bank`]) and tells the merchant
 //! ([`webhooks`]). Data lives in SQLite ([`store`]); types at the edges are
-//! parsed once into [`domain`] values.
+//! parsed once into [`domain`] values; [`logging`] keeps outside text from
+//! forging log lines.
 
 pub mod bank;
 pub mod codes;
@@ -14,6 +15,7 @@ pub mod config;
 pub mod customers;
 pub mod domain;
 pub mod http;
+pub mod logging;
 pub mod operator;
 pub mod payments;
 pub mod pki;

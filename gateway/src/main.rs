@@ -62,7 +62,8 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    tracing_subscriber::fmt()
+    // Every field escaped: merchant text and identities cannot forge lines.
+    gateway::logging::fmt_builder()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| default_filter(&cli.command).into()),

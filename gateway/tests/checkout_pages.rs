@@ -26,7 +26,7 @@ const EVIL: &str = "<script>alert(1)</script> Books";
 async fn the_whole_flow_through_the_html_forms() {
     let h = Harness::start("ACME Books", None).await;
     let id = h.payment().await;
-    let (s, html) = Shopper::open(&h, id.as_str()).await;
+    let (mut s, html) = Shopper::open(&h, id.as_str()).await;
     for needle in [
         "ACME Books",
         "GBP 12.50",
@@ -81,7 +81,7 @@ async fn the_whole_flow_through_the_html_forms() {
 async fn merchant_text_is_escaped_on_every_page() {
     let h = Harness::start(EVIL, None).await;
     let id = h.payment().await;
-    let (s, html) = Shopper::open(&h, id.as_str()).await;
+    let (mut s, html) = Shopper::open(&h, id.as_str()).await;
     let escaped = "&lt;script&gt;alert(1)&lt;/script&gt; Books";
     assert!(html.contains(escaped) && !html.contains("<script>alert"));
     s.sign_in().await;
@@ -97,7 +97,7 @@ async fn merchant_text_is_escaped_on_every_page() {
 async fn wrong_codes_count_down_and_resend_follows_the_cooldown() {
     let h = Harness::start("ACME Books", None).await;
     let id = h.payment().await;
-    let (s, _) = Shopper::open(&h, id.as_str()).await;
+    let (mut s, _) = Shopper::open(&h, id.as_str()).await;
     s.sign_in().await;
     let right = h.sms.code_to(PHONE);
     let wrong = if right == "000000" {

@@ -27,8 +27,9 @@ use crate::{Stack, StackConfig};
 
 /// The limits raised for the run to the most the gateway accepts, as they
 /// are written in fixtures/gateway.toml.
-const LIMITS: [(&str, &str); 4] = [
+const LIMITS: [(&str, &str); 5] = [
     ("per_number_10min = 5", "per_number_10min = 1000"),
+    ("per_prefix_10min = 1000", "per_prefix_10min = 100000"),
     ("per_number_hour = 10", "per_number_hour = 10000"),
     (
         "per_ip_starts_per_min = 20",

@@ -66,6 +66,10 @@ fn effective_config(args: &ServeArgs) -> anyhow::Result<Config> {
 pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     let config = effective_config(&args)?;
     let gateway = Gateway::build(config).await?;
+    // Registered before the ready line: a supervisor that stops the
+    // gateway as soon as it is ready gets a clean shutdown, not the
+    // default action of SIGTERM.
+    let shutdown = shutdown_signal()?;
     tracing::info!(
         http = %gateway.http_addr(),
         merchant = %gateway.merchant_addr(),
@@ -76,28 +80,29 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     writeln!(stdout, "{}", gateway.ready_line())?;
     stdout.flush()?;
     drop(stdout);
-    gateway.run_until(shutdown_signal()).await
+    gateway.run_until(shutdown).await
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+/// Resolves at the first SIGINT or SIGTERM; the handlers are in place when
+/// this returns.
+#[cfg(unix)]
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut int = signal(SignalKind::interrupt())?;
+    let mut term = signal(SignalKind::terminate())?;
+    Ok(async move {
+        tokio::select! {
+            _ = int.recv() => {},
+            _ = term.recv() => {},
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
-    }
+    })
+}
+
+#[cfg(not(unix))]
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
 }
 
 #[cfg(test)]

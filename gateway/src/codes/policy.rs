@@ -36,6 +36,8 @@ pub struct CodePolicySettings {
     pub per_number_hour: u32,
     pub per_ip_starts_per_min: u32,
     pub per_ip_checks_per_min: u32,
+    pub prefix_digits: u8,
+    pub per_prefix_10min: u32,
 }
 
 impl Default for CodePolicySettings {
@@ -51,6 +53,8 @@ impl Default for CodePolicySettings {
             per_number_hour: 10,
             per_ip_starts_per_min: 20,
             per_ip_checks_per_min: 30,
+            prefix_digits: 8,
+            per_prefix_10min: 1000,
         }
     }
 }
@@ -68,6 +72,8 @@ pub struct CodePolicy {
     per_number_hour: u32,
     per_ip_starts_per_min: u32,
     per_ip_checks_per_min: u32,
+    prefix_digits: u8,
+    per_prefix_10min: u32,
 }
 
 impl Default for CodePolicy {
@@ -133,6 +139,14 @@ impl TryFrom<CodePolicySettings> for CodePolicy {
             10_000,
             "1..=10000",
         )?;
+        check("prefix_digits", s.prefix_digits, 4, 15, "4..=15")?;
+        check(
+            "per_prefix_10min",
+            s.per_prefix_10min,
+            1,
+            100_000,
+            "1..=100000",
+        )?;
         Ok(Self {
             digits: s.digits,
             ttl: Duration::from_secs(s.ttl_s),
@@ -147,6 +161,8 @@ impl TryFrom<CodePolicySettings> for CodePolicy {
             per_number_hour: s.per_number_hour,
             per_ip_starts_per_min: s.per_ip_starts_per_min,
             per_ip_checks_per_min: s.per_ip_checks_per_min,
+            prefix_digits: s.prefix_digits,
+            per_prefix_10min: s.per_prefix_10min,
         })
     }
 }
@@ -180,13 +196,43 @@ impl CodePolicy {
     pub fn per_number_hour(&self) -> u32 {
         self.per_number_hour
     }
-    /// Checkout starts (identify) per client IP per minute.
+    /// Checkout starts (identify) and code resends per client IP per minute.
     pub fn per_ip_starts_per_min(&self) -> u32 {
         self.per_ip_starts_per_min
     }
     /// Code checks per client IP per minute.
     pub fn per_ip_checks_per_min(&self) -> u32 {
         self.per_ip_checks_per_min
+    }
+    /// Leading digits of an MSISDN that make its prefix (4..=15): the
+    /// number block a pumping run walks through.
+    pub fn prefix_digits(&self) -> u8 {
+        self.prefix_digits
+    }
+    /// Codes sent to all numbers of one prefix per 10 minutes.
+    pub fn per_prefix_10min(&self) -> u32 {
+        self.per_prefix_10min
+    }
+    /// The windows every code send is checked against, in the issuing
+    /// transaction: per number (10 minutes, hour) and per prefix.
+    pub fn send_windows(&self) -> Vec<crate::store::SendWindow> {
+        use crate::store::{SendScope, SendWindow};
+        let window = |scope, max, minutes: i64| SendWindow {
+            scope,
+            max,
+            per_ms: minutes * 60_000,
+        };
+        vec![
+            window(SendScope::Number, self.per_number_10min, 10),
+            window(SendScope::Number, self.per_number_hour, 60),
+            window(
+                SendScope::Prefix {
+                    digits: self.prefix_digits,
+                },
+                self.per_prefix_10min,
+                10,
+            ),
+        ]
     }
 }
 

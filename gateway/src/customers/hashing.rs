@@ -182,6 +182,9 @@ mod tests {
         assert!(!Hasher::verify_blocking(&phc.replace("t=1", "t=2"), b"pw"));
         let without_hash = phc.rsplit_once('$').expect("hash part").0;
         assert!(!Hasher::verify_blocking(without_hash, b"pw"));
-        assert!(!Hasher::verify_blocking("$argon2id$v=19$m=64,t=1,p=1", b"pw"));
+        assert!(!Hasher::verify_blocking(
+            "$argon2id$v=19$m=64,t=1,p=1",
+            b"pw"
+        ));
     }
 }

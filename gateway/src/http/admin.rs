@@ -6,9 +6,15 @@
 //! `POST customers` to register, answering 201 with the backup code shown
 //! this once, `POST customers/{id}/unlock`; `customers`), merchants
 //! (`GET merchants`, `POST merchants/{id}/revoke`) and `GET audit?limit=`
-//! (`merchants`). Changes are written to the audit log as actor
-//! `admin-api`. `GET /admin/payments/{id}` is an HTML page with the
-//! payment's timeline.
+//! (`merchants`), and `GET pumping?window_s=` (code SMS sent by number
+//! prefix and client address, and what the limits refused; `pumping`).
+//! Changes are written to the audit log as actor `admin-api`.
+//! `GET /admin/payments/{id}` is an HTML page with the payment's timeline,
+//! `GET /admin/pumping` the pumping view.
+//!
+//! CSRF: the admin side keeps no cookie and every state-changing route
+//! needs the `Authorization` header, which a cross-site form or image
+//! cannot send; `?token=` is honoured by the GET pages only.
 //!
 //! Every request needs `Authorization: Bearer <token>`, compared in
 //! constant time (both sides hashed first, so the length does not leak
@@ -21,6 +27,7 @@
 mod customers;
 mod merchants;
 mod payments;
+mod pumping;
 
 use axum::Router;
 use axum::extract::FromRequestParts;
@@ -50,6 +57,8 @@ pub fn router() -> Router<AppState> {
         .route("/admin/api/merchants/{id}/revoke", post(merchants::revoke))
         .route("/admin/api/audit", get(merchants::audit))
         .route("/admin/payments/{id}", get(payments::page))
+        .route("/admin/api/pumping", get(pumping::report))
+        .route("/admin/pumping", get(pumping::page))
 }
 
 /// Why a request is not an administrator's.

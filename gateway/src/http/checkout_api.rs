@@ -6,21 +6,36 @@
 //! and `POST .../account` `{"account"}` to pay from another linked account. Answers carry the state,
 //! amount and payee, the masked destination, the code's delivery status
 //! and expiry, and the customer's terminals (ids and masked numbers).
+//!
+//! Every POST passes the CSRF [`guard`] first: a browser's request must be
+//! same-origin and carry the page's token in `X-CSRF-Token`; bodies are
+//! `application/json` only (also for `resend`, whose body may be `{}`).
+//! A payment signed in on the pages is that browser's: the code, resend
+//! and account steps need its session token, and the answers leave out
+//! its terminals and accounts (`session`).
+
+mod guard;
+mod session;
+mod view;
+
+pub use guard::HEADER as CSRF_HEADER;
+pub use view::{CheckoutView, TerminalView};
 
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, Path, State};
+use axum::http::HeaderMap;
+use axum::middleware;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use super::pages::mask_msisdn;
 use super::{ApiError, AppState, client_ip, payment_id};
 use crate::domain::Password;
-use crate::payments::{IdentifyRequest, PaymentService};
-use crate::store::{Payment, Terminal};
+use crate::payments::IdentifyRequest;
+use view::view;
 
-pub fn router() -> Router<AppState> {
+pub fn router(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/api/v1/checkout/{id}", get(show))
         .route("/api/v1/checkout/{id}/identify", post(identify))
@@ -28,92 +43,21 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/checkout/{id}/resend", post(resend))
         .route("/api/v1/checkout/{id}/unlock", post(unlock))
         .route("/api/v1/checkout/{id}/account", post(account))
-}
-
-#[derive(Debug, Serialize)]
-pub struct TerminalView {
-    pub id: i64,
-    pub label: String,
-    pub kind: &'static str,
-    pub msisdn: String,
-}
-
-impl From<&Terminal> for TerminalView {
-    fn from(t: &Terminal) -> Self {
-        TerminalView {
-            id: t.id,
-            label: t.label.clone(),
-            kind: t.kind.as_str(),
-            msisdn: mask_msisdn(&t.msisdn),
-        }
-    }
-}
-
-#[derive(Debug, Serialize)]
-pub struct CheckoutView {
-    pub id: String,
-    pub state: &'static str,
-    pub merchant: String,
-    pub amount: String,
-    pub currency: String,
-    pub description: String,
-    pub expires_at: i64,
-    /// Masked number the latest code went to.
-    pub destination: Option<String>,
-    /// pending, sent, delivered or failed.
-    pub delivery: Option<&'static str>,
-    pub code_expires_at: Option<i64>,
-    pub attempts_left: Option<u32>,
-    pub return_url: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub terminals: Vec<TerminalView>,
-    /// The customer's linked accounts (full numbers: the shopper signed in
-    /// and picks one) and the one that will be debited.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub accounts: Vec<String>,
-    pub account: Option<String>,
-}
-
-pub(super) async fn view(payments: &PaymentService, p: &Payment) -> Result<CheckoutView, ApiError> {
-    let store = payments.store();
-    let merchant = store
-        .merchant(&p.merchant_id)
-        .await?
-        .map(|m| m.name)
-        .unwrap_or_default();
-    let code = store.latest_code(&p.id).await?;
-    let (terminals, accounts) = match p.customer_id {
-        Some(c) if !p.state.is_final() => {
-            (store.terminals(c).await?, store.customer_accounts(c).await?)
-        }
-        _ => (Vec::new(), Vec::new()),
-    };
-    let max = payments.policy().max_attempts();
-    Ok(CheckoutView {
-        id: p.id.as_str().to_owned(),
-        state: p.state.as_str(),
-        merchant,
-        amount: p.amount.to_decimal_string(),
-        currency: p.amount.currency.code().to_owned(),
-        description: p.description.clone(),
-        expires_at: p.expires_at,
-        destination: p.msisdn.as_deref().map(mask_msisdn),
-        delivery: code.as_ref().map(|c| c.delivery.as_str()),
-        code_expires_at: code.as_ref().map(|c| c.expires_at),
-        attempts_left: code.as_ref().map(|c| max.saturating_sub(c.attempts)),
-        return_url: p.return_url.clone(),
-        terminals: terminals.iter().map(TerminalView::from).collect(),
-        accounts,
-        account: p.bank_account.as_deref().map(crate::payments::mask_account),
-    })
+        .route_layer(middleware::from_fn_with_state(state, guard::guard))
 }
 
 async fn show(
     State(app): State<AppState>,
     Path(id): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Json<CheckoutView>, ApiError> {
     let p = app.payments.payment(&payment_id(&id)?).await?;
-    Ok(Json(view(&app.payments, &p).await?))
+    let mut v = view(&app.payments, &p).await?;
+    if !session::allowed(&app, &p.id, &headers).await? {
+        v.terminals.clear();
+        v.accounts.clear();
+    }
+    Ok(Json(v))
 }
 
 #[derive(Debug, Deserialize)]
@@ -143,6 +87,7 @@ async fn identify(
         ip: client_ip(addr),
     };
     let done = app.payments.identify(&id, req).await?;
+    app.payments.store().clear_checkout_session(&id).await?;
     Ok(Json(view(&app.payments, &done.payment).await?))
 }
 
@@ -156,9 +101,11 @@ async fn code(
     State(app): State<AppState>,
     ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Path(id): Path<String>,
+    headers: HeaderMap,
     Json(body): Json<CodeBody>,
 ) -> Result<Json<CheckoutView>, ApiError> {
     let id = payment_id(&id)?;
+    session::require(&app, &id, &headers).await?;
     let done = app
         .payments
         .confirm(&id, &body.code, &client_ip(addr))
@@ -172,14 +119,21 @@ pub struct ResendBody {
     terminal: Option<i64>,
 }
 
+/// The body is required JSON (`{}` for no choice): an optional one would
+/// let a cross-site form with a plain-text body trigger an SMS.
 async fn resend(
     State(app): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Path(id): Path<String>,
-    body: Option<Json<ResendBody>>,
+    headers: HeaderMap,
+    Json(body): Json<ResendBody>,
 ) -> Result<Json<CheckoutView>, ApiError> {
     let id = payment_id(&id)?;
-    let terminal = body.and_then(|Json(b)| b.terminal);
-    let p = app.payments.resend(&id, terminal).await?;
+    session::require(&app, &id, &headers).await?;
+    let p = app
+        .payments
+        .resend(&id, body.terminal, &client_ip(addr))
+        .await?;
     Ok(Json(view(&app.payments, &p).await?))
 }
 
@@ -229,11 +183,11 @@ pub struct AccountBody {
 async fn account(
     State(app): State<AppState>,
     Path(id): Path<String>,
+    headers: HeaderMap,
     Json(body): Json<AccountBody>,
 ) -> Result<Json<CheckoutView>, ApiError> {
-    let p = app
-        .payments
-        .choose_account(&payment_id(&id)?, &body.account)
-        .await?;
+    let id = payment_id(&id)?;
+    session::require(&app, &id, &headers).await?;
+    let p = app.payments.choose_account(&id, &body.account).await?;
     Ok(Json(view(&app.payments, &p).await?))
 }

@@ -10,17 +10,20 @@
 //! and script are served from [`super::pages::CSS_PATH`] and `JS_PATH`.
 //!
 //! CSRF: double submit. The page sets the `sb_csrf` cookie (HttpOnly,
-//! SameSite=Strict, path `/checkout`) and puts the same token in every
-//! form; a POST whose field does not equal the cookie (constant-time) gets
-//! 403 and the page again with a fresh token. Every HTML answer carries the
-//! pages' Content-Security-Policy, `Cache-Control: no-store`,
-//! `X-Frame-Options: DENY` and `Referrer-Policy: no-referrer`.
+//! SameSite=Strict, path `/`, so the JSON API's guard sees it too) and puts
+//! the same token in every form; a POST whose field does not equal the
+//! cookie (constant-time) gets 403 and the page again with a fresh token.
+//! A sign-in starts a new session token bound to the payment (`session`:
+//! no session fixation); the code page and its forms need it. Every HTML
+//! answer carries the pages' Content-Security-Policy, `Cache-Control:
+//! no-store`, `X-Frame-Options: DENY` and `Referrer-Policy: no-referrer`.
 //!
 //! There is no shopper cancel route: the payment service only lets the
 //! merchant cancel, so the pages render no cancel button.
 
 mod failure;
 mod forms;
+pub(crate) mod session;
 mod token;
 mod views;
 
@@ -42,8 +45,8 @@ use token::Csrf;
 
 pub(crate) use failure::HtmlError;
 
-/// Path of the CSRF cookie: every checkout page and form, nothing else.
-const COOKIE_PATH: &str = "/checkout";
+/// Path of the page's CSRF cookie: the checkout pages and the JSON API.
+const COOKIE_PATH: &str = "/";
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -116,7 +119,13 @@ async fn show(
     query: Result<Query<ShowQuery>, QueryRejection>,
 ) -> Result<Response, HtmlError> {
     let p = load(&app, &id).await?;
-    let csrf = Csrf::for_request(&headers, app.secure_cookies);
+    // The code step is for the browser that signed in, and no other.
+    let csrf = if p.state == crate::domain::PaymentState::CodeSent {
+        let token = session::held(&app, &p, &headers).await?;
+        Csrf::known(token.ok_or_else(session::elsewhere)?)
+    } else {
+        Csrf::for_request(&headers, app.secure_cookies)
+    };
     let sent = query.is_ok_and(|Query(q)| q.notice.as_deref() == Some("sent"));
     let notice = views::Notice {
         code: sent.then_some(CodeNotice::NewCodeSent),

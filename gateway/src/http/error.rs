@@ -14,6 +14,13 @@ pub enum ApiError {
     Status(StatusCode, String),
     #[error("{0}")]
     Payment(#[from] PaymentError),
+    /// A refusal with its own machine-readable code (CSRF, session).
+    #[error("{message}")]
+    Refused {
+        status: StatusCode,
+        code: &'static str,
+        message: &'static str,
+    },
     #[error("internal error")]
     Internal(String),
 }
@@ -26,16 +33,18 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         use PaymentError as P;
         match self {
-            ApiError::Status(s, _) => *s,
+            ApiError::Status(s, _) | ApiError::Refused { status: s, .. } => *s,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
             ApiError::Payment(p) => match p {
                 P::Invalid(_) => StatusCode::BAD_REQUEST,
                 P::NotFound => StatusCode::NOT_FOUND,
                 P::WrongState(_) | P::KeyReused => StatusCode::CONFLICT,
                 P::SignInFailed => StatusCode::UNAUTHORIZED,
-                P::RateLimited(_) | P::PhoneLimit | P::ResendTooSoon(_) | P::ResendLimit => {
-                    StatusCode::TOO_MANY_REQUESTS
-                }
+                P::RateLimited(_)
+                | P::PhoneLimit(_)
+                | P::PrefixLimit(_)
+                | P::ResendTooSoon(_)
+                | P::ResendLimit => StatusCode::TOO_MANY_REQUESTS,
                 P::SmsUnavailable => StatusCode::SERVICE_UNAVAILABLE,
                 P::WrongCode { .. } => StatusCode::UNPROCESSABLE_ENTITY,
                 P::CodeRevoked | P::CodeExpired => StatusCode::GONE,
@@ -49,6 +58,7 @@ impl ApiError {
         use PaymentError as P;
         match self {
             ApiError::Status(..) => "bad_request",
+            ApiError::Refused { code, .. } => code,
             ApiError::Internal(_) => "internal",
             ApiError::Payment(p) => match p {
                 P::Invalid(_) => "invalid_request",
@@ -57,7 +67,8 @@ impl ApiError {
                 P::KeyReused => "idempotency_key_reused",
                 P::SignInFailed => "sign_in_failed",
                 P::RateLimited(_) => "rate_limited",
-                P::PhoneLimit => "phone_limit",
+                P::PhoneLimit(_) => "phone_limit",
+                P::PrefixLimit(_) => "prefix_limit",
                 P::SmsUnavailable => "sms_unavailable",
                 P::WrongCode { .. } => "wrong_code",
                 P::CodeRevoked => "code_revoked",
@@ -84,9 +95,12 @@ impl IntoResponse for ApiError {
             self.to_string()
         };
         let retry_after = match &self {
-            ApiError::Payment(PaymentError::RateLimited(s) | PaymentError::ResendTooSoon(s)) => {
-                Some(*s)
-            }
+            ApiError::Payment(
+                PaymentError::RateLimited(s)
+                | PaymentError::ResendTooSoon(s)
+                | PaymentError::PhoneLimit(s)
+                | PaymentError::PrefixLimit(s),
+            ) => Some(*s),
             _ => None,
         };
         let mut resp = (

@@ -80,7 +80,7 @@ pub fn public_router(state: AppState) -> Router {
     Router::new()
         .route("/health", axum::routing::get(|| async { "ok" }))
         .route("/ready", axum::routing::get(ready))
-        .merge(checkout_api::router())
+        .merge(checkout_api::router(state.clone()))
         .merge(checkout_pages::router())
         .merge(admin::router())
         .with_state(state)

@@ -57,6 +57,7 @@ impl PaymentService {
     ) -> Result<Identified, PaymentError> {
         let inner = &self.inner;
         if let Err(wait) = inner.ip_starts.check_and_record(&req.ip, Instant::now()) {
+            self.refused(super::RefusalReason::IpStarts, &req.ip, None);
             return Err(PaymentError::RateLimited(wait.0.as_secs().max(1)));
         }
         let p = self.expire_if_due(self.payment(id).await?).await?;
@@ -127,7 +128,7 @@ impl PaymentService {
             .store
             .update_payment(&p.id, chosen, self.now())
             .await?;
-        let payment = self.send_code(&p, &msisdn).await?;
+        let payment = self.send_code(&p, &msisdn, &req.ip).await?;
         Ok(Identified {
             payment,
             terminals,

@@ -1,21 +1,19 @@
-//! Issuing an authorization code and sending it: per-number limits, a fresh
-//! code (CSPRNG), its HMAC bound to payment, amount, currency and payee
-//! stored (never the digits), the SMS from the customer's locale template,
-//! and the SMSC's message ids recorded for receipts. Resends follow the
-//! policy's cooldowns and count.
-
-use std::time::Duration;
+//! Issuing an authorization code and sending it: a fresh code (CSPRNG),
+//! its HMAC bound to payment, amount, currency and payee stored (never the
+//! digits) if the per-number and per-prefix send windows have room (a
+//! refusal is noted for the pumping view), the SMS from the customer's
+//! locale template, and the SMSC's message ids recorded for receipts.
+//! Resends are in [`super::resend`].
 
 use futures::future::BoxFuture;
 
-use super::{PaymentError, PaymentService, SentSms, SimSwapStatus, SmsFailure, SmsSender};
-use crate::codes::{self, ResendDenied};
+use super::{
+    PaymentError, PaymentService, RefusalReason, SentSms, SimSwapStatus, SmsFailure, SmsSender,
+};
+use crate::codes;
 use crate::domain::PaymentState;
 use crate::sms::{self, Locale};
-use crate::store::{DeliveryStatus, NewCode, Payment, PaymentUpdate};
-
-const TEN_MINUTES_MS: i64 = 10 * 60 * 1000;
-const HOUR_MS: i64 = 60 * 60 * 1000;
+use crate::store::{self, DeliveryStatus, NewCode, Payment, PaymentUpdate, SendRefused, SendScope};
 
 impl SmsSender for sms::SmsGateway {
     fn send<'a>(
@@ -51,18 +49,19 @@ impl PaymentService {
         &self,
         p: &Payment,
         msisdn: &str,
+        ip: &str,
     ) -> Result<Payment, PaymentError> {
         let inner = &self.inner;
         let policy = &inner.policy;
         let now = self.now();
         let store = &inner.store;
-        if store.code_sends_since(msisdn, now - TEN_MINUTES_MS).await? >= policy.per_number_10min()
-            || store.code_sends_since(msisdn, now - HOUR_MS).await? >= policy.per_number_hour()
+        // Refuse early, before the operator is asked about the SIM: a
+        // flood of starts must not become a flood of paid lookups.
+        if let Some(refused) = store
+            .send_refusal(msisdn, now, policy.send_windows())
+            .await?
         {
-            store
-                .add_event(&p.id, now, "code_refused", "per-number limit reached")
-                .await?;
-            return Err(PaymentError::PhoneLimit);
+            return Err(self.send_refused(p, msisdn, ip, refused).await?);
         }
         if let Some(refused) = self.sim_swap_refusal(p, msisdn, now).await? {
             return Err(refused);
@@ -70,15 +69,20 @@ impl PaymentService {
         let code = policy.generate();
         let hmac = codes::bind(&inner.key, &p.id, &p.amount, &p.merchant_id, &code);
         let ttl = i64::try_from(policy.ttl().as_millis()).unwrap_or(i64::MAX);
-        let record = store
-            .issue_code(NewCode {
-                payment_id: p.id.clone(),
-                hmac,
-                msisdn: msisdn.to_owned(),
-                issued_at: now,
-                expires_at: now.saturating_add(ttl),
-            })
-            .await?;
+        let new = NewCode {
+            payment_id: p.id.clone(),
+            hmac,
+            msisdn: msisdn.to_owned(),
+            issued_at: now,
+            expires_at: now.saturating_add(ttl),
+            ip: Some(ip.to_owned()),
+        };
+        // The windows are checked in the transaction that logs the send,
+        // so concurrent checkouts cannot all slip into the last slot.
+        let record = match store.issue_code_limited(new, policy.send_windows()).await? {
+            Ok(record) => record,
+            Err(refused) => return Err(self.send_refused(p, msisdn, ip, refused).await?),
+        };
         let merchant = store
             .merchant(&p.merchant_id)
             .await?
@@ -117,6 +121,37 @@ impl PaymentService {
                 Err(PaymentError::SmsUnavailable)
             }
         }
+    }
+
+    /// A send a window refused: noted for the pumping view and in the
+    /// timeline, answered with the wait.
+    async fn send_refused(
+        &self,
+        p: &Payment,
+        msisdn: &str,
+        ip: &str,
+        refused: SendRefused,
+    ) -> Result<PaymentError, PaymentError> {
+        let prefix = store::prefix_of(msisdn, self.inner.policy.prefix_digits());
+        let wait = u64::try_from((refused.retry_after_ms + 999) / 1000).unwrap_or(1);
+        let (reason, detail, err) = match refused.scope {
+            SendScope::Number => (
+                RefusalReason::Number,
+                "per-number limit reached".to_owned(),
+                PaymentError::PhoneLimit(wait),
+            ),
+            SendScope::Prefix { .. } => (
+                RefusalReason::Prefix,
+                format!("per-prefix limit reached for {prefix}"),
+                PaymentError::PrefixLimit(wait),
+            ),
+        };
+        self.refused(reason, ip, Some(prefix));
+        self.inner
+            .store
+            .add_event(&p.id, self.now(), "code_refused", &detail)
+            .await?;
+        Ok(err)
     }
 
     /// Ask the operator about the SIM of `msisdn`; record a recent swap in
@@ -164,67 +199,5 @@ impl PaymentService {
         };
         let name = from_customer.unwrap_or_else(|| self.inner.settings.default_locale.clone());
         Ok(Locale::parse(&name).unwrap_or(Locale::En))
-    }
-
-    /// Send a new code, to the same terminal or to another of the
-    /// customer's (`terminal`: a terminal id), within the resend policy.
-    pub async fn resend(
-        &self,
-        id: &crate::domain::PaymentId,
-        terminal: Option<i64>,
-    ) -> Result<Payment, PaymentError> {
-        let p = self.payment(id).await?;
-        let p = self.expire_if_due(p).await?;
-        if !matches!(p.state, PaymentState::CodeSent | PaymentState::Identified) {
-            return Err(PaymentError::WrongState(p.state));
-        }
-        let codes = self.inner.store.codes_for_payment(&p.id).await?;
-        if let Some(last) = codes.last() {
-            let resends = u32::try_from(codes.len() - 1).unwrap_or(u32::MAX);
-            let since =
-                Duration::from_millis(u64::try_from(self.now() - last.issued_at).unwrap_or(0));
-            match self.inner.policy.resend_schedule().check(resends, since) {
-                Ok(()) => {}
-                Err(ResendDenied::Exhausted) => return Err(PaymentError::ResendLimit),
-                Err(ResendDenied::Cooldown(wait)) => {
-                    return Err(PaymentError::ResendTooSoon(wait.as_secs().max(1)));
-                }
-            }
-        }
-        let msisdn = self.pick_terminal(&p, terminal).await?;
-        if p.msisdn.as_deref() != Some(msisdn.as_str()) {
-            let u = PaymentUpdate {
-                msisdn: Some(msisdn.clone()),
-                ..PaymentUpdate::default()
-            }
-            .event("terminal_chosen", msisdn.clone());
-            self.inner
-                .store
-                .update_payment(&p.id, u, self.now())
-                .await?;
-        }
-        self.send_code(&p, &msisdn).await
-    }
-
-    /// The terminal to use: the one asked for (it must be the customer's),
-    /// else the payment's current one, else the customer's first.
-    pub(super) async fn pick_terminal(
-        &self,
-        p: &Payment,
-        terminal: Option<i64>,
-    ) -> Result<String, PaymentError> {
-        let customer = p.customer_id.ok_or(PaymentError::WrongState(p.state))?;
-        let terminals = self.inner.store.terminals(customer).await?;
-        let chosen = match terminal {
-            Some(t) => terminals.iter().find(|x| x.id == t),
-            None => p
-                .msisdn
-                .as_deref()
-                .and_then(|m| terminals.iter().find(|x| x.msisdn == m))
-                .or_else(|| terminals.first()),
-        };
-        chosen
-            .map(|t| t.msisdn.clone())
-            .ok_or_else(|| PaymentError::Invalid("no such terminal for this customer".into()))
     }
 }

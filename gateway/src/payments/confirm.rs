@@ -29,6 +29,7 @@ impl PaymentService {
     ) -> Result<Confirmed, PaymentError> {
         let inner = &self.inner;
         if let Err(wait) = inner.ip_checks.check_and_record(ip, Instant::now()) {
+            self.refused(super::RefusalReason::IpChecks, ip, None);
             return Err(PaymentError::RateLimited(wait.0.as_secs().max(1)));
         }
         let p = self.expire_if_due(self.payment(id).await?).await?;

@@ -21,8 +21,12 @@ pub enum PaymentError {
     SignInFailed,
     #[error("too many attempts; try again in {0} s")]
     RateLimited(u64),
-    #[error("too many codes were sent to this number; try again later")]
-    PhoneLimit,
+    /// The number's send windows are full; retry after this many seconds.
+    #[error("too many codes were sent to this number; try again in {0} s")]
+    PhoneLimit(u64),
+    /// The number's prefix had too many codes lately (SMS pumping guard).
+    #[error("too many codes were sent to numbers like this one; try again in {0} s")]
+    PrefixLimit(u64),
     #[error("the SMS could not be sent now; please try again")]
     SmsUnavailable,
     #[error("the code is wrong; {attempts_left} attempt(s) left")]

@@ -119,7 +119,18 @@ impl PaymentService {
             expires_at: now.saturating_add(ttl),
         };
         match self.inner.store.create_payment(new, key, now).await? {
-            CreateOutcome::Created(p) => Ok((p, true)),
+            CreateOutcome::Created(p) => {
+                // The order id is the merchant's free text; the binary's log
+                // format escapes it (`crate::logging`).
+                tracing::info!(
+                    payment = %p.id,
+                    merchant = %p.merchant_id,
+                    order_id = %p.order_id,
+                    amount = %p.amount,
+                    "payment created"
+                );
+                Ok((p, true))
+            }
             CreateOutcome::Replayed(p) => Ok((p, false)),
             CreateOutcome::KeyReused { .. } => Err(PaymentError::KeyReused),
         }

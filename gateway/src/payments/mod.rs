@@ -6,7 +6,7 @@
 //! change is a compare-and-set on the stored payment, written with its
 //! timeline event and, for final states, its webhook in one transaction.
 //! [`background`] expires payments, records delivery receipts and feeds the
-//! webhook worker.
+//! webhook worker; [`pumping`] keeps what the send limits refused.
 //!
 //! [`PaymentService`] is cheap to clone; the HTTP layer and the CLI call it.
 //! The SMS side is the [`SmsSender`] trait so the flow does not depend on
@@ -20,6 +20,8 @@ mod confirm;
 mod error;
 mod merchant;
 mod notify;
+mod pumping;
+mod resend;
 mod webhook_body;
 
 use std::sync::Arc;
@@ -32,6 +34,7 @@ pub use clock::Clock;
 pub use confirm::Confirmed;
 pub use error::PaymentError;
 pub use merchant::{CreatePayment, PaymentView};
+pub use pumping::{PumpingReport, PumpingWatch, RefusalReason, RefusalSummary};
 
 use crate::bank::Bank;
 use crate::codes::{CodeKey, CodePolicy, RateLimiter};
@@ -113,6 +116,8 @@ struct Inner {
     policy: CodePolicy,
     ip_starts: RateLimiter,
     ip_checks: RateLimiter,
+    /// Refusals of the limits, for the pumping view.
+    pumping: PumpingWatch,
     settings: FlowSettings,
     clock: Clock,
     /// Poked when a webhook was queued, so the worker sends it at once.
@@ -150,6 +155,7 @@ impl PaymentService {
             inner: Arc::new(Inner {
                 ip_starts: per_minute(policy.per_ip_starts_per_min()),
                 ip_checks: per_minute(policy.per_ip_checks_per_min()),
+                pumping: PumpingWatch::default(),
                 store,
                 customers,
                 bank,

@@ -304,6 +304,11 @@ fn write_generated_backup_codes(
         .mode(0o600)
         .open(&path)
         .with_context(|| format!("opening {}", path.display()))?;
+    // `mode` only applies when the file is created; one that was already
+    // there (an older build, an operator's touch) is tightened before any
+    // code goes in.
+    file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))
+        .with_context(|| format!("making {} private (0600)", path.display()))?;
     for (id, name, code) in &generated {
         writeln!(
             file,

@@ -59,32 +59,35 @@ fn get(conn: &Connection, id: i64) -> Result<CodeRecord, StoreError> {
     with_messages(conn, c)
 }
 
+/// Revokes the payment's earlier unused codes, inserts `c` and logs the
+/// send (with the client address) for the per-number and per-prefix limits.
+pub(super) fn insert_code(tx: &Connection, c: &NewCode) -> Result<CodeRecord, StoreError> {
+    tx.prepare_cached(
+        "UPDATE codes SET revoked = 1 WHERE payment_id = ?1 AND used = 0 AND revoked = 0",
+    )?
+    .execute([c.payment_id.as_str()])?;
+    tx.prepare_cached(
+        "INSERT INTO codes (payment_id, hmac, msisdn, issued_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?
+    .execute(params![
+        c.payment_id.as_str(),
+        &c.hmac[..],
+        c.msisdn,
+        c.issued_at,
+        c.expires_at
+    ])?;
+    let id = tx.last_insert_rowid();
+    tx.prepare_cached("INSERT INTO code_sends (msisdn, at, ip) VALUES (?1, ?2, ?3)")?
+        .execute(params![c.msisdn, c.issued_at, c.ip])?;
+    get(tx, id)
+}
+
 impl Store {
     /// Stores a new code for a payment, revoking its earlier unused codes
     /// and logging a send to `msisdn` at `issued_at`, in one transaction.
     pub async fn issue_code(&self, c: NewCode) -> Result<CodeRecord, StoreError> {
-        self.write(move |tx| {
-            tx.prepare_cached(
-                "UPDATE codes SET revoked = 1 WHERE payment_id = ?1 AND used = 0 AND revoked = 0",
-            )?
-            .execute([c.payment_id.as_str()])?;
-            tx.prepare_cached(
-                "INSERT INTO codes (payment_id, hmac, msisdn, issued_at, expires_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![
-                c.payment_id.as_str(),
-                &c.hmac[..],
-                c.msisdn,
-                c.issued_at,
-                c.expires_at
-            ])?;
-            let id = tx.last_insert_rowid();
-            tx.prepare_cached("INSERT INTO code_sends (msisdn, at) VALUES (?1, ?2)")?
-                .execute(params![c.msisdn, c.issued_at])?;
-            get(tx, id)
-        })
-        .await
+        self.write(move |tx| insert_code(tx, &c)).await
     }
 
     pub async fn code(&self, id: i64) -> Result<Option<CodeRecord>, StoreError> {

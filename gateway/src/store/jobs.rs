@@ -31,6 +31,9 @@ pub struct NewCode {
     pub msisdn: String,
     pub issued_at: i64,
     pub expires_at: i64,
+    /// The client address whose request made the gateway send it (none
+    /// for sends no shopper asked for).
+    pub ip: Option<String>,
 }
 
 #[derive(Clone, PartialEq, Eq)]

@@ -1,7 +1,9 @@
 //! The gateway's database: customers and their identities, terminals,
 //! linked bank accounts and lockout counters; merchants; payments with
 //! their timeline, authorization codes (HMACs only), idempotency keys, the
-//! per-number code-send log and the webhook outbox; the admin audit log.
+//! code-send log (number, time, client address: limits and the pumping
+//! view, `sends`), checkout sessions and the webhook outbox; the admin
+//! audit log.
 //! The only module that knows SQL.
 //!
 //! [`Store`] is a cloneable handle on one SQLite database:
@@ -28,6 +30,7 @@ mod payments;
 mod records;
 mod rows;
 mod schema;
+mod sends;
 mod types;
 mod webhook_outbox;
 
@@ -50,6 +53,7 @@ pub use records::{
     Payment, PaymentFilter, PaymentUpdate, TimelineEvent,
 };
 pub use schema::DB_FILE;
+pub use sends::{SendRefused, SendScope, SendStats, SendWindow, prefix_of};
 pub use types::{
     Customer, CustomerStatus, Lockout, Merchant, MerchantStatus, NewCustomer, NewMerchant,
     NewTerminal, Terminal, TerminalKind,

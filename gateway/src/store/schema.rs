@@ -156,6 +156,16 @@ const MIGRATIONS: &[&str] = &[
         action TEXT    NOT NULL,
         detail TEXT    NOT NULL
     );",
+    // 2: checkout sessions (a sign-in on the pages binds the payment's code
+    // step to that browser) and the client address behind each code send
+    // (per-prefix limits and the SMS pumping view).
+    "CREATE TABLE checkout_sessions (
+        payment_id TEXT    PRIMARY KEY REFERENCES payments (id),
+        token_hash BLOB    NOT NULL CHECK (length(token_hash) = 32),
+        created_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    ALTER TABLE code_sends ADD COLUMN ip TEXT;
+    CREATE INDEX code_sends_at ON code_sends (at);",
 ];
 
 /// Opens (creating if needed) the database in `dir`, in WAL mode, migrated.

@@ -1,5 +1,6 @@
-//! A browser on one payment's checkout pages: keeps the `sb_csrf` cookie,
-//! reads the form's token, checks the protective headers of every page.
+//! A browser on one payment's checkout pages: keeps the `sb_csrf` cookie
+//! (and takes the new one a sign-in sets), reads the form's token, checks
+//! the protective headers of every page.
 
 use reqwest::{Response, StatusCode, header};
 
@@ -60,7 +61,7 @@ impl<'a> Shopper<'a> {
         assert_eq!(r.status(), StatusCode::OK);
         assert_protected(&r);
         let set = r.headers()[header::SET_COOKIE].to_str().unwrap().to_owned();
-        for attr in ["HttpOnly", "SameSite=Strict", "Path=/checkout"] {
+        for attr in ["HttpOnly", "SameSite=Strict", "Path=/;"] {
             assert!(set.contains(attr), "{attr} in {set}");
         }
         let cookie = set_csrf(&r).expect("a CSRF cookie");
@@ -106,7 +107,8 @@ impl<'a> Shopper<'a> {
         r.send().await.unwrap()
     }
 
-    pub async fn sign_in(&self) {
+    /// Signs in as Alice and takes the session token the answer sets.
+    pub async fn sign_in(&mut self) {
         let form = [
             ("identity", "alice"),
             ("password", PASSWORD),
@@ -114,9 +116,14 @@ impl<'a> Shopper<'a> {
         ];
         let r = self.post("identify", &form).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        assert_eq!(
-            r.headers()[header::LOCATION],
-            self.page.trim_start_matches(&self.h.base)
-        );
+        let path = self.page.trim_start_matches(&self.h.base);
+        assert_eq!(r.headers()[header::LOCATION], path);
+        let set = r.headers()[header::SET_COOKIE].to_str().unwrap().to_owned();
+        for attr in ["HttpOnly", "SameSite=Strict", &format!("Path={path};")] {
+            assert!(set.contains(attr), "{attr} in {set}");
+        }
+        let session = set_csrf(&r).expect("a session token");
+        assert_ne!(session, self.cookie, "sign-in replaces the token");
+        self.cookie = session;
     }
 }

@@ -1,7 +1,8 @@
 //! A gateway's public router on 127.0.0.1:0 around a real payment service
-//! (memory store, simulated bank, cheap argon2) with a fake SMS sender that
-//! records every text; one customer (two phones) and one merchant.
-//! Shared by `checkout_pages.rs` and `admin_api.rs`.
+//! (memory store, or a file one in [`Options`], simulated bank, cheap
+//! argon2) with a fake SMS sender that records every text; one customer
+//! (two phones) and one merchant. Shared by `checkout_pages.rs`,
+//! `admin_api.rs` and `security.rs`.
 
 #![allow(dead_code)]
 
@@ -77,8 +78,30 @@ impl FakeSms {
     }
 }
 
+/// How [`Harness::start_with`] builds the gateway.
+pub struct Options {
+    pub merchant_name: String,
+    pub admin_token: Option<String>,
+    pub policy: CodePolicy,
+    /// Keep the store in `Harness::data` (a file) instead of memory.
+    pub file_store: bool,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            merchant_name: "ACME Books".into(),
+            admin_token: None,
+            policy: CodePolicy::default(),
+            file_store: false,
+        }
+    }
+}
+
 pub struct Harness {
     pub base: String,
+    /// The data directory (the CA, and the database of a file store).
+    pub data: std::path::PathBuf,
     pub app: AppState,
     pub sms: Arc<FakeSms>,
     pub bank: Arc<SimBank>,
@@ -125,8 +148,22 @@ pub fn alice() -> Registration {
 impl Harness {
     /// `merchant_name` is shown on the pages; `admin_token` turns the admin API on.
     pub async fn start(merchant_name: &str, admin_token: Option<&str>) -> Harness {
+        Harness::start_with(Options {
+            merchant_name: merchant_name.into(),
+            admin_token: admin_token.map(Into::into),
+            ..Options::default()
+        })
+        .await
+    }
+
+    pub async fn start_with(o: Options) -> Harness {
+        let (merchant_name, admin_token) = (o.merchant_name.as_str(), o.admin_token.as_deref());
         let dir = tempfile::tempdir().expect("tempdir");
-        let store = Store::memory().expect("store");
+        let store = if o.file_store {
+            Store::open_dir(dir.path()).expect("file store")
+        } else {
+            Store::memory().expect("store")
+        };
         let cheap = PasswordParams {
             m_kib: 8,
             t: 1,
@@ -168,7 +205,7 @@ impl Harness {
             Arc::clone(&bank) as Arc<dyn gateway::bank::Bank>,
             Arc::clone(&sms) as Arc<dyn SmsSender>,
             CodeKey::random(),
-            CodePolicy::default(),
+            o.policy,
             FlowSettings::default(),
             clock,
         );
@@ -195,6 +232,7 @@ impl Harness {
             .expect("client");
         Harness {
             base,
+            data: dir.path().to_path_buf(),
             app,
             sms,
             bank,

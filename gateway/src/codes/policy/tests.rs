@@ -55,6 +55,27 @@ fn ranges_are_enforced_at_both_ends() {
             },
             "per_ip_checks_per_min",
         ),
+        (
+            CodePolicySettings {
+                prefix_digits: 3,
+                ..ok()
+            },
+            "prefix_digits",
+        ),
+        (
+            CodePolicySettings {
+                prefix_digits: 16,
+                ..ok()
+            },
+            "prefix_digits",
+        ),
+        (
+            CodePolicySettings {
+                per_prefix_10min: 0,
+                ..ok()
+            },
+            "per_prefix_10min",
+        ),
     ];
     for (settings, field) in cases {
         let err = CodePolicy::try_from(settings).expect_err(field);

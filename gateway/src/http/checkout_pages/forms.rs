@@ -1,6 +1,7 @@
 //! The checkout forms: identify (identity, password, method, optional
 //! terminal and account), code, resend (optional terminal). Each checks the
-//! CSRF token first, then calls the payment service; success is a 303 back
+//! CSRF token first (code and resend also the sign-in's session, see
+//! `session`), then calls the payment service; success is a 303 back
 //! to the page, a refusal the page again with its fixed notice and the
 //! status the JSON API would give. A payment that moved on meanwhile
 //! (final, or past this step) is a 303 to whatever it shows now.
@@ -15,8 +16,8 @@ use axum::response::Response;
 use serde::Deserialize;
 
 use super::views::{self, Notice};
-use super::{Csrf, HtmlError, html, load, page_path, see_other};
-use crate::domain::Password;
+use super::{Csrf, HtmlError, html, load, page_path, see_other, session};
+use crate::domain::{Password, PaymentState};
 use crate::http::pages::{CodeNotice, IdentifyNotice};
 use crate::http::{ApiError, AppState, client_ip};
 use crate::payments::{IdentifyRequest, PaymentError};
@@ -63,21 +64,37 @@ async fn again(
     Ok(csrf.attach(html(status, body)))
 }
 
-/// A POST without the right CSRF token: 403 and the page with a new token.
-async fn refuse_csrf(app: &AppState, p: &Payment) -> Result<Response, HtmlError> {
+/// A POST without the right CSRF token: 403 and the page with a new token
+/// (or, on the code step, with the session's if this browser holds it).
+async fn refuse_csrf(
+    app: &AppState,
+    p: &Payment,
+    headers: &HeaderMap,
+) -> Result<Response, HtmlError> {
+    let csrf = if p.state == PaymentState::CodeSent {
+        let token = session::held(app, p, headers).await?;
+        Csrf::known(token.ok_or_else(session::elsewhere)?)
+    } else {
+        Csrf::fresh(app.secure_cookies)
+    };
     let notice = Notice {
         identify: Some(IdentifyNotice::FormExpired),
         code: Some(CodeNotice::FormExpired),
         identity: String::new(),
     };
-    again(
-        app,
-        p,
-        StatusCode::FORBIDDEN,
-        Csrf::fresh(app.secure_cookies),
-        notice,
-    )
-    .await
+    again(app, p, StatusCode::FORBIDDEN, csrf, notice).await
+}
+
+/// After sign-in, the code and resend forms are the session's only: a
+/// payment that is identified or waiting for its code refuses any other
+/// token (403). Before sign-in and once final there is nothing to take, and
+/// the service answers those states itself.
+async fn require_session(app: &AppState, p: &Payment, csrf: &Csrf) -> Result<(), HtmlError> {
+    let open = matches!(p.state, PaymentState::Identified | PaymentState::CodeSent);
+    if open && !session::is_session(app, p, &csrf.token).await? {
+        return Err(session::elsewhere());
+    }
+    Ok(())
 }
 
 /// The code page again with `notice`, with the status `e` gets in JSON.
@@ -127,7 +144,7 @@ pub(super) async fn identify(
     let p = load(&app, &id).await?;
     let Form(f) = form.map_err(|_| HtmlError::bad_request())?;
     let Some(csrf) = Csrf::check(&headers, &f.csrf_token) else {
-        return refuse_csrf(&app, &p).await;
+        return refuse_csrf(&app, &p, &headers).await;
     };
     if f.method.as_deref().is_some_and(|m| m != "sms") {
         return Err(HtmlError::bad_request());
@@ -152,14 +169,14 @@ pub(super) async fn identify(
         ip: client_ip(addr),
     };
     let e = match app.payments.identify(&p.id, req).await {
-        Ok(_) => return Ok(see_other(&page_path(&p.id))),
+        Ok(_) => return session::start(&app, &p, see_other(&page_path(&p.id))).await,
         Err(e) => e,
     };
     let notice = match &e {
         PaymentError::SignInFailed => IdentifyNotice::SignInFailed,
         PaymentError::RateLimited(_) => IdentifyNotice::TooManyAttempts,
         PaymentError::SmsUnavailable => IdentifyNotice::SmsUnavailable,
-        PaymentError::PhoneLimit => IdentifyNotice::PhoneLimit,
+        PaymentError::PhoneLimit(_) | PaymentError::PrefixLimit(_) => IdentifyNotice::PhoneLimit,
         _ => return other_failure(&p, e),
     };
     let status = ApiError::Payment(e).status();
@@ -176,8 +193,9 @@ pub(super) async fn code(
     let p = load(&app, &id).await?;
     let Form(f) = form.map_err(|_| HtmlError::bad_request())?;
     let Some(csrf) = Csrf::check(&headers, &f.csrf_token) else {
-        return refuse_csrf(&app, &p).await;
+        return refuse_csrf(&app, &p, &headers).await;
     };
+    require_session(&app, &p, &csrf).await?;
     // People copy codes with spaces ("483 920"); the digits are what count.
     let code: String = f.code.chars().filter(|c| !c.is_whitespace()).collect();
     let e = match app.payments.confirm(&p.id, &code, &client_ip(addr)).await {
@@ -195,6 +213,7 @@ pub(super) async fn code(
 
 pub(super) async fn resend(
     State(app): State<AppState>,
+    ConnectInfo(addr): ConnectInfo<SocketAddr>,
     Path(id): Path<String>,
     headers: HeaderMap,
     form: Result<Form<ResendForm>, FormRejection>,
@@ -202,17 +221,18 @@ pub(super) async fn resend(
     let p = load(&app, &id).await?;
     let Form(f) = form.map_err(|_| HtmlError::bad_request())?;
     let Some(csrf) = Csrf::check(&headers, &f.csrf_token) else {
-        return refuse_csrf(&app, &p).await;
+        return refuse_csrf(&app, &p, &headers).await;
     };
+    require_session(&app, &p, &csrf).await?;
     let terminal = terminal_id(f.terminal)?;
-    let e = match app.payments.resend(&p.id, terminal).await {
+    let e = match app.payments.resend(&p.id, terminal, &client_ip(addr)).await {
         Ok(_) => return Ok(see_other(&format!("{}?notice=sent", page_path(&p.id)))),
         Err(e) => e,
     };
     let notice = match &e {
         PaymentError::ResendTooSoon(_) => CodeNotice::ResendTooSoon,
         PaymentError::ResendLimit => CodeNotice::ResendLimit,
-        PaymentError::PhoneLimit => CodeNotice::PhoneLimit,
+        PaymentError::PhoneLimit(_) | PaymentError::PrefixLimit(_) => CodeNotice::PhoneLimit,
         PaymentError::SmsUnavailable => CodeNotice::SmsUnavailable,
         _ => return other_failure(&p, e),
     };

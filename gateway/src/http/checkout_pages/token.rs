@@ -35,13 +35,23 @@ impl Csrf {
         }
     }
 
-    /// The cookie's token if the form carried the same one.
+    /// The token of the browser's `sb_csrf` cookie (it may hold the page's
+    /// and a payment's session one) that equals the form's field.
     pub(super) fn check(headers: &HeaderMap, form_token: &str) -> Option<Csrf> {
-        let cookie = cookie_token(headers)?;
-        csrf::verify(cookie, form_token).then(|| Csrf {
+        let cookie =
+            super::session::cookie_tokens(headers).find(|c| csrf::verify(c, form_token))?;
+        Some(Csrf {
             token: cookie.to_owned(),
             set_cookie: None,
         })
+    }
+
+    /// A token already known to be the right one (the session's).
+    pub(super) fn known(token: String) -> Csrf {
+        Csrf {
+            token,
+            set_cookie: None,
+        }
     }
 
     pub(super) fn attach(self, mut resp: Response) -> Response {
@@ -87,7 +97,7 @@ mod tests {
             let fresh = Csrf::for_request(&with_cookie(bad), true);
             assert!(looks_like_token(&fresh.token), "{bad}");
             let cookie = fresh.set_cookie.expect("a new cookie");
-            assert!(cookie.contains("Path=/checkout") && cookie.contains("Secure"));
+            assert!(cookie.contains("Path=/;") && cookie.contains("Secure"));
         }
     }
 
@@ -99,5 +109,10 @@ mod tests {
         assert!(Csrf::check(&h, &"ce".repeat(32)).is_none());
         assert!(Csrf::check(&h, "").is_none());
         assert!(Csrf::check(&HeaderMap::new(), &t).is_none());
+        // With the page's and a session's cookie, either may match.
+        let s = "ef".repeat(32);
+        let both = with_cookie(&format!("sb_csrf={s}; sb_csrf={t}"));
+        assert_eq!(Csrf::check(&both, &t).map(|c| c.token), Some(t.clone()));
+        assert_eq!(Csrf::check(&both, &s).map(|c| c.token), Some(s));
     }
 }

@@ -63,6 +63,17 @@ pub fn verify(cookie_value: &str, form_value: &str) -> bool {
     bool::from(cookie_value.as_bytes().ct_eq(form_value.as_bytes()))
 }
 
+/// SHA-256 of a token: what the store keeps of a checkout session's token.
+pub fn digest(token: &str) -> [u8; 32] {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(token.as_bytes()).into()
+}
+
+/// True when `token` hashes to `bound` (constant-time compare).
+pub fn matches_digest(token: &str, bound: &[u8; 32]) -> bool {
+    bool::from(digest(token).ct_eq(bound))
+}
+
 /// `Set-Cookie` value for a session cookie on path `/`: HttpOnly,
 /// SameSite=Strict, Max-Age from `max_age` (zero deletes the cookie), Secure
 /// when `secure`.

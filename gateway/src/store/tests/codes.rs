@@ -11,6 +11,7 @@ fn code_for(p: &PaymentId, issued_at: i64, msisdn: &str) -> NewCode {
         msisdn: msisdn.into(),
         issued_at,
         expires_at: issued_at + 300_000,
+        ip: None,
     }
 }
 

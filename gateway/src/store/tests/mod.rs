@@ -8,6 +8,7 @@ mod durable;
 mod listing;
 mod outbox;
 mod payments;
+mod sends;
 
 use super::*;
 use crate::domain::{Currency, CustomerId, MerchantId, Money, OnlineIdentity, PaymentId};

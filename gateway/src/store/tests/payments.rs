@@ -186,6 +186,7 @@ async fn amount_is_locked_once_a_code_exists() {
         msisdn: "447700900101".into(),
         issued_at: T0 + 2,
         expires_at: T0 + 300_000,
+        ip: None,
     };
     store.issue_code(code).await.expect("code");
     let err = store
