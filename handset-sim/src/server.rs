@@ -3,7 +3,8 @@
 //! [`HandsetSim::run_until`] connects the cell to the switch (reconnecting
 //! as needed) and serves the API until the shutdown future resolves, then
 //! detaches every terminal, closes the link and stops the HTTP server
-//! (event streams and long polls end at once).
+//! (event streams and long polls end at once). The HTTP listener runs with
+//! the `[http]` connection limit and time-outs ([`crate::http::serve`]).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -15,6 +16,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::cell::{Cell, LinkQueue};
 use crate::config::Config;
+use crate::http::HttpLimits;
 use crate::link::{self, LinkSettings};
 
 /// How long shutdown waits for the link and the HTTP server to finish.
@@ -25,6 +27,7 @@ pub struct HandsetSim {
     queue: LinkQueue,
     link: LinkSettings,
     http: TcpListener,
+    http_limits: HttpLimits,
 }
 
 impl std::fmt::Debug for HandsetSim {
@@ -50,6 +53,11 @@ impl HandsetSim {
             queue,
             link: LinkSettings::from(&config.cell),
             http,
+            http_limits: HttpLimits {
+                max_connections: config.http.max_connections.get(),
+                header_timeout: config.http.header_timeout,
+                idle_timeout: config.http.idle_timeout,
+            },
         })
     }
 
@@ -80,28 +88,26 @@ impl HandsetSim {
             queue,
             link,
             http,
+            http_limits,
         } = self;
         let token = CancellationToken::new();
         let link_task = tokio::spawn(link::run(Arc::clone(&cell), queue, link, token.clone()));
         let app = crate::http::router(Arc::clone(&cell), token.clone());
-        let http_token = token.clone();
-        let http_task = tokio::spawn(async move {
-            axum::serve(
-                http,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .with_graceful_shutdown(async move { http_token.cancelled().await })
-            .await
-        });
+        let http_task = tokio::spawn(crate::http::serve(
+            http,
+            app,
+            http_limits,
+            token.clone(),
+            STOP_TIMEOUT,
+        ));
         shutdown.await;
         tracing::info!(cell = cell.id(), "shutting down: detaching terminals");
         token.cancel();
         if tokio::time::timeout(STOP_TIMEOUT, link_task).await.is_err() {
             tracing::warn!("air link did not close in time");
         }
-        match tokio::time::timeout(STOP_TIMEOUT, http_task).await {
-            Ok(Ok(Ok(()))) => {}
-            Ok(Ok(Err(e))) => tracing::warn!(error = %e, "HTTP server failed"),
+        match tokio::time::timeout(STOP_TIMEOUT + Duration::from_secs(1), http_task).await {
+            Ok(Ok(())) => {}
             Ok(Err(e)) => tracing::warn!(error = %e, "HTTP server task failed"),
             Err(_) => tracing::warn!("HTTP server did not stop in time"),
         }

@@ -3,6 +3,7 @@
 //! has a default, so an empty file is a loopback cell with no terminals.
 
 use std::net::{Ipv4Addr, SocketAddr};
+use std::num::NonZeroUsize;
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -68,12 +69,26 @@ impl Default for CellConfig {
 pub struct HttpConfig {
     /// Listen address (port 0 picks a free port).
     pub listen: SocketAddr,
+    /// Connections open at once (event streams and long polls included);
+    /// more are closed at accept.
+    pub max_connections: NonZeroUsize,
+    /// `header_timeout_s`: a request's headers must arrive within this of
+    /// its first byte (a slowloris trickle is cut there).
+    #[serde(rename = "header_timeout_s", deserialize_with = "de::secs_positive")]
+    pub header_timeout: Duration,
+    /// `idle_timeout_s`: a connection silent both ways this long, with no
+    /// request being answered (a long poll is), is closed.
+    #[serde(rename = "idle_timeout_s", deserialize_with = "de::secs_positive")]
+    pub idle_timeout: Duration,
 }
 
 impl Default for HttpConfig {
     fn default() -> Self {
         Self {
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 8776)),
+            max_connections: NonZeroUsize::new(1024).expect("not zero"),
+            header_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
         }
     }
 }

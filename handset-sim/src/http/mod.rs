@@ -8,14 +8,18 @@
 //! long polls), `send` (MO messages), `events` (SSE) and [`phones`]
 //! (the page, `/`, `/phones`, `/assets/*`). Every failure is an
 //! [`ApiError`]: `{"error": "..."}` with a status that says whose fault it
-//! was. Bodies over [`MAX_BODY`] get 413.
+//! was. Bodies over [`MAX_BODY`] get 413. [`serve`] runs the router with
+//! connection limits and time-outs (a long poll keeps its connection from
+//! counting as idle).
 
 mod error;
 mod events;
 mod extract;
+mod idle;
 mod inbox;
 pub mod phones;
 mod send;
+mod serve;
 mod terminals;
 
 use std::net::SocketAddr;
@@ -33,6 +37,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::cell::Cell;
 pub use error::ApiError;
+pub use serve::{HttpLimits, serve};
 
 /// Largest request body accepted.
 pub const MAX_BODY: usize = 64 * 1024;
