@@ -13,12 +13,10 @@ pub mod admin;
 pub mod checkout_api;
 pub mod checkout_pages;
 mod error;
-mod idle;
 pub mod merchant_api;
 pub mod mtls;
 mod openapi;
 pub mod pages;
-pub mod serve;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -27,6 +25,8 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 
 pub use error::ApiError;
+/// Serving the routers with the `[http]` connection limit and time-outs.
+pub use http_serve as serve;
 
 use crate::payments::PaymentService;
 use crate::pki::Ca;

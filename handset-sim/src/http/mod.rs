@@ -15,11 +15,9 @@
 mod error;
 mod events;
 mod extract;
-mod idle;
 mod inbox;
 pub mod phones;
 mod send;
-mod serve;
 mod terminals;
 
 use std::net::SocketAddr;
@@ -37,7 +35,8 @@ use tokio_util::sync::CancellationToken;
 
 use crate::cell::Cell;
 pub use error::ApiError;
-pub use serve::{HttpLimits, serve};
+/// The listener limits (`[http]` in the config), served by [`serve`].
+pub use http_serve::{Limits as HttpLimits, serve};
 
 /// Largest request body accepted.
 pub const MAX_BODY: usize = 64 * 1024;

@@ -1,17 +1,24 @@
-//! Serving the API and phones page with the limits `axum::serve` does not set
-//! (`[http] max_connections`, `header_timeout_s`, `idle_timeout_s`):
-//! at most [`HttpLimits::max_connections`] connections at once (more are
-//! closed at accept, counted in the log), each request's headers within
-//! [`HttpLimits::header_timeout`] of its first byte (a slowloris trickle
-//! ends there), and a connection with no byte either way and no request
-//! being answered (a long poll or an event stream is) for
-//! [`HttpLimits::idle_timeout`] closes ([`idle`]). At
-//! shutdown the listener closes, requests in flight get `grace`, then the
-//! remaining connections close.
+//! Serving an axum [`Router`] with the limits a listener open to the
+//! world needs and `axum::serve` does not set. The gateway (checkout pages,
+//! merchant API over mutual TLS), smsc-sim (admin API) and handset-sim
+//! (phones API and page) all serve through [`serve`], each with the
+//! `[http] max_connections`, `header_timeout_s` and `idle_timeout_s` of its
+//! configuration:
+//! - at most [`Limits::max_connections`] connections at once; more are
+//!   closed at accept and counted in the log;
+//! - each request's headers within [`Limits::header_timeout`] of its first
+//!   byte, so a slowloris trickle ends there;
+//! - a connection with no byte either way and no request being answered (a
+//!   long poll or an event stream is) closes after [`Limits::idle_timeout`]
+//!   ([`idle`]);
+//! - at shutdown the listener closes, requests in flight get `grace`, then
+//!   the remaining connections close.
 //!
-//! [`idle`]: super::idle
+//! Each request carries the peer's [`ConnectInfo`], as with
+//! `into_make_service_with_connect_info`. The listener is any
+//! [`axum::serve::Listener`]: a plain `TcpListener`, or the gateway's TLS
+//! listener.
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,44 +27,41 @@ use axum::body::{Body, HttpBody};
 use axum::extract::{ConnectInfo, Request};
 use axum::middleware::{self, Next};
 use axum::response::Response;
+use axum::serve::Listener;
 use futures::StreamExt;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::conn::auto;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
-use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
-use super::idle::{Busy, Watched};
+pub mod idle;
 
-/// Limits of the HTTP listener.
+use idle::{Busy, Watched};
+
+/// Limits of one listener.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct HttpLimits {
+pub struct Limits {
     pub max_connections: usize,
     pub header_timeout: Duration,
+    /// No byte either way and no request being answered for this long
+    /// closes the connection.
     pub idle_timeout: Duration,
-}
-
-impl Default for HttpLimits {
-    fn default() -> Self {
-        HttpLimits {
-            max_connections: 1024,
-            header_timeout: Duration::from_secs(10),
-            idle_timeout: Duration::from_secs(60),
-        }
-    }
 }
 
 /// Serves `router` on `listener` until `shutdown`, then drains for at most
 /// `grace`.
-pub async fn serve(
-    listener: TcpListener,
+pub async fn serve<L>(
+    mut listener: L,
     router: Router,
-    limits: HttpLimits,
+    limits: Limits,
     shutdown: CancellationToken,
     grace: Duration,
-) {
+) where
+    L: Listener,
+    L::Addr: Clone + Send + Sync + 'static,
+{
     let slots = Arc::new(Semaphore::new(limits.max_connections));
     let mut refused: u64 = 0;
     let graceful = GracefulShutdown::new();
@@ -71,17 +75,11 @@ pub async fn serve(
         .timer(TokioTimer::new())
         .keep_alive_interval(limits.header_timeout);
     loop {
+        // axum's `Listener::accept` retries failed accepts (out of
+        // descriptors) after a pause itself.
         let (stream, peer) = tokio::select! {
             () = shutdown.cancelled() => break,
-            accepted = listener.accept() => match accepted {
-                Ok(x) => x,
-                Err(e) => {
-                    // Out of descriptors, most likely: wait instead of spinning.
-                    tracing::warn!(error = %e, "HTTP accept failed");
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                    continue;
-                }
-            },
+            accepted = listener.accept() => accepted,
         };
         let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
             refused += 1;
@@ -122,7 +120,10 @@ pub async fn serve(
 /// `router` for one connection: its requests see the peer's address and
 /// mark the connection busy while they are answered, a streamed body (an
 /// event stream) until it ends.
-fn per_connection(router: &Router, peer: SocketAddr, busy: Busy) -> Router {
+fn per_connection<A>(router: &Router, peer: A, busy: Busy) -> Router
+where
+    A: Clone + Send + Sync + 'static,
+{
     router
         .clone()
         .layer(middleware::from_fn(move |req: Request, next: Next| {
