@@ -74,10 +74,14 @@ impl Stats {
 }
 
 /// Hands out message ids from blocks reserved in the store, so decimal ids
-/// stay unique across restarts without a write per message.
+/// stay unique across restarts without a write per message. Taking an id is
+/// a short lock; only the caller that finds the block used up waits for the
+/// store, and the others queue behind it.
 #[derive(Debug, Default)]
 pub struct IdGen {
-    block: Mutex<(u64, u64)>,
+    /// Next id and end of the reserved block.
+    block: std::sync::Mutex<(u64, u64)>,
+    refill: Mutex<()>,
 }
 
 const ID_BLOCK: u64 = 100_000;
@@ -91,16 +95,40 @@ impl IdGen {
         if format == IdFormat::Uuid {
             return Ok(uuid::Uuid::new_v4().to_string());
         }
-        let mut block = self.block.lock().await;
-        if block.0 >= block.1 {
+        loop {
+            if let Some(n) = self.take() {
+                return Ok(match format {
+                    IdFormat::Hex => format!("{n:x}"),
+                    _ => n.to_string(),
+                });
+            }
+            let _refilling = self.refill.lock().await;
+            // Another caller may have refilled the block while this one waited.
+            if self.has_room() {
+                continue;
+            }
             let start = store.next_id_block(ID_BLOCK).await?;
-            *block = (start, start + ID_BLOCK);
+            *self.lock() = (start, start + ID_BLOCK);
         }
-        let n = block.0;
-        block.0 += 1;
-        Ok(match format {
-            IdFormat::Hex => format!("{n:x}"),
-            _ => n.to_string(),
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, (u64, u64)> {
+        // Two integers, always consistent: a panic elsewhere cannot poison them.
+        self.block
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn has_room(&self) -> bool {
+        let block = self.lock();
+        block.0 < block.1
+    }
+
+    fn take(&self) -> Option<u64> {
+        let mut block = self.lock();
+        (block.0 < block.1).then(|| {
+            block.0 += 1;
+            block.0 - 1
         })
     }
 }
@@ -111,6 +139,10 @@ pub struct AirSettings {
     pub heartbeat: Duration,
     pub deliver_timeout: Duration,
     pub max_frame_len: usize,
+    /// Cell connections at once; more are closed at accept.
+    pub max_cells: usize,
+    /// A connection must say Hello within this.
+    pub hello_timeout: Duration,
 }
 
 impl Default for AirSettings {
@@ -119,6 +151,8 @@ impl Default for AirSettings {
             heartbeat: Duration::from_secs(30),
             deliver_timeout: Duration::from_secs(10),
             max_frame_len: wire::air::DEFAULT_MAX_FRAME_LEN,
+            max_cells: 64,
+            hello_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -127,6 +161,7 @@ impl Default for AirSettings {
 pub struct Core {
     pub settings: SmppSettings,
     pub air_settings: AirSettings,
+    pub http_limits: crate::http::HttpLimits,
     pub delivery: crate::config::DeliveryConfig,
     pub hlr: Arc<crate::hlr::Hlr>,
     pub cells: crate::air::Cells,
@@ -138,4 +173,32 @@ pub struct Core {
     pub clock: crate::clock::Clock,
     pub stats: Stats,
     pub ids: IdGen,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn concurrent_callers_share_one_block_without_gaps() {
+        let store = Store::memory();
+        let ids = Arc::new(IdGen::default());
+        let mut tasks = tokio::task::JoinSet::new();
+        for _ in 0..50 {
+            let (ids, store) = (Arc::clone(&ids), store.clone());
+            tasks.spawn(async move { ids.next(&store, IdFormat::Decimal).await });
+        }
+        let mut got: Vec<u64> = tasks
+            .join_all()
+            .await
+            .into_iter()
+            .map(|id| id.expect("memory store").parse().expect("decimal"))
+            .collect();
+        got.sort_unstable();
+        // One refill for all 50: a second would leave a gap of a whole block.
+        assert_eq!(got.len(), 50);
+        assert!(got.windows(2).all(|w| w[1] == w[0] + 1), "{got:?}");
+        let next = ids.next(&store, IdFormat::Hex).await.expect("memory store");
+        assert_eq!(next, format!("{:x}", got[49] + 1));
+    }
 }

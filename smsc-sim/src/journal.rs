@@ -7,12 +7,18 @@
 //! in the store, the hop-by-hop trace is a debugging aid and is not kept
 //! across restarts. Each number keeps its last [`HOPS_PER_NUMBER`] hops and
 //! at most [`MAX_NUMBERS`] numbers are tracked, the least recently used
-//! being forgotten first.
+//! being forgotten first. The switch records several hops for every message,
+//! so the common details are kept as data ([`Detail`]) and only rendered as
+//! text when the history is read.
 
 use std::collections::{HashMap, VecDeque};
+use std::fmt;
 use std::sync::Mutex;
+use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
+
+use crate::message::MessageState;
 
 pub const HOPS_PER_NUMBER: usize = 200;
 pub const MAX_NUMBERS: usize = 20_000;
@@ -26,16 +32,65 @@ pub struct Hop {
     /// Short machine-readable name: accepted, hlr, deliver, deliver-ack, ...
     pub event: &'static str,
     /// Human-readable detail.
-    pub detail: String,
+    pub detail: Detail,
+}
+
+/// A hop's detail; serialized as its text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Detail {
+    Text(String),
+    Static(&'static str),
+    /// Accepted from this source address for this account.
+    Accepted { source: String, account: String },
+    /// An `auto` number, acknowledged after this delay.
+    AutoAck(Duration),
+    /// A final state and its error code.
+    Final(MessageState, u16),
+}
+
+impl fmt::Display for Detail {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Detail::Text(s) => f.write_str(s),
+            Detail::Static(s) => f.write_str(s),
+            Detail::Accepted { source, account } => write!(f, "from {source} account {account}"),
+            Detail::AutoAck(delay) => write!(f, "auto, acknowledged after {delay:?}"),
+            Detail::Final(state, err) => write!(f, "{} err:{err:03}", state.receipt_word()),
+        }
+    }
+}
+
+impl Serialize for Detail {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl From<String> for Detail {
+    fn from(s: String) -> Self {
+        Detail::Text(s)
+    }
+}
+
+impl From<&'static str> for Detail {
+    fn from(s: &'static str) -> Self {
+        Detail::Static(s)
+    }
+}
+
+#[derive(Debug, Default)]
+struct Entry {
+    /// Tick of the last hop recorded, matched against `recency`.
+    last_use: u64,
+    hops: VecDeque<Hop>,
 }
 
 #[derive(Debug, Default)]
 struct Inner {
-    by_number: HashMap<String, VecDeque<Hop>>,
+    by_number: HashMap<String, Entry>,
     /// Numbers in order of last use, oldest at the front; may hold stale
     /// duplicates, skipped when evicting.
     recency: VecDeque<(String, u64)>,
-    last_use: HashMap<String, u64>,
     tick: u64,
 }
 
@@ -54,12 +109,31 @@ impl Journal {
     }
 
     /// Record a hop for `number` now.
-    pub fn record(&self, number: &str, message_id: &str, event: &'static str, detail: String) {
+    pub fn record(
+        &self,
+        number: &str,
+        message_id: &str,
+        event: &'static str,
+        detail: impl Into<Detail>,
+    ) {
+        self.record_at(self.clock.now_ms(), number, message_id, event, detail);
+    }
+
+    /// Record a hop for `number` at Unix ms `at`, for callers that have read
+    /// the clock already.
+    pub fn record_at(
+        &self,
+        at: i64,
+        number: &str,
+        message_id: &str,
+        event: &'static str,
+        detail: impl Into<Detail>,
+    ) {
         let hop = Hop {
-            at: self.clock.now_ms(),
+            at,
             message_id: message_id.to_owned(),
             event,
-            detail,
+            detail: detail.into(),
         };
         let number = number.trim_start_matches('+');
         let mut inner = self.inner.lock().expect("journal lock poisoned");
@@ -67,24 +141,19 @@ impl Journal {
         let tick = inner.tick;
         // Every message records several hops in a row for its number; those
         // look-ups must not allocate a fresh key each time.
-        match inner.last_use.get_mut(number) {
-            Some(t) => *t = tick,
-            None => {
-                inner.last_use.insert(number.to_owned(), tick);
-            }
-        }
         match inner.recency.back_mut() {
             Some((n, t)) if n == number => *t = tick,
             _ => inner.recency.push_back((number.to_owned(), tick)),
         }
-        let hops = match inner.by_number.get_mut(number) {
-            Some(hops) => hops,
+        let entry = match inner.by_number.get_mut(number) {
+            Some(entry) => entry,
             None => inner.by_number.entry(number.to_owned()).or_default(),
         };
-        if hops.len() == HOPS_PER_NUMBER {
-            hops.pop_front();
+        entry.last_use = tick;
+        if entry.hops.len() == HOPS_PER_NUMBER {
+            entry.hops.pop_front();
         }
-        hops.push_back(hop);
+        entry.hops.push_back(hop);
         inner.evict();
     }
 
@@ -95,26 +164,30 @@ impl Journal {
         inner
             .by_number
             .get(number)
-            .map(|h| h.iter().cloned().collect())
+            .map(|e| e.hops.iter().cloned().collect())
             .unwrap_or_default()
     }
 }
 
 impl Inner {
+    fn is_current(&self, number: &str, tick: u64) -> bool {
+        self.by_number.get(number).map(|e| e.last_use) == Some(tick)
+    }
+
     fn evict(&mut self) {
         while self.by_number.len() > MAX_NUMBERS {
             let Some((number, tick)) = self.recency.pop_front() else {
                 return;
             };
-            if self.last_use.get(&number) == Some(&tick) {
-                self.last_use.remove(&number);
+            if self.is_current(&number, tick) {
                 self.by_number.remove(&number);
             }
         }
         // Stale entries accumulate when the same numbers are reused; compact.
         if self.recency.len() > 4 * MAX_NUMBERS.max(self.by_number.len()) {
-            let last_use = &self.last_use;
-            self.recency.retain(|(n, t)| last_use.get(n) == Some(t));
+            let mut recency = std::mem::take(&mut self.recency);
+            recency.retain(|(n, t)| self.is_current(n, *t));
+            self.recency = recency;
         }
     }
 }
@@ -127,13 +200,14 @@ mod tests {
     fn hops_are_kept_per_number_in_order_and_bounded() {
         let j = Journal::new(crate::clock::Clock::new());
         j.record("+447700900101", "1", "accepted", String::new());
-        j.record("447700900101", "1", "deliver", "cell-1".into());
+        j.record("447700900101", "1", "deliver", "cell-1".to_owned());
         j.record("447700900102", "2", "accepted", String::new());
         let h = j.history("447700900101");
         assert_eq!(
             h.iter().map(|h| h.event).collect::<Vec<_>>(),
             ["accepted", "deliver"]
         );
+        assert_eq!(h[1].detail.to_string(), "cell-1");
         assert_eq!(j.history("+447700900102").len(), 1);
         for i in 0..HOPS_PER_NUMBER + 5 {
             j.record("1", &i.to_string(), "x", String::new());
@@ -154,5 +228,35 @@ mod tests {
         assert!(!j.history("0").is_empty());
         assert!(j.history("1").is_empty());
         assert!(!j.history(&(MAX_NUMBERS + 9).to_string()).is_empty());
+    }
+
+    #[test]
+    fn details_read_as_the_text_they_stand_for() {
+        let cases = [
+            (
+                Detail::Accepted {
+                    source: "MyBank".into(),
+                    account: "gateway".into(),
+                },
+                "from MyBank account gateway",
+            ),
+            (
+                Detail::AutoAck(Duration::from_millis(0)),
+                "auto, acknowledged after 0ns",
+            ),
+            (
+                Detail::Final(MessageState::Undeliverable, 1),
+                "UNDELIV err:001",
+            ),
+            (Detail::from("barred"), "barred"),
+            (Detail::from(String::from("by 42")), "by 42"),
+        ];
+        for (detail, text) in cases {
+            assert_eq!(detail.to_string(), text);
+            assert_eq!(
+                serde_json::to_value(&detail).expect("serializes"),
+                serde_json::json!(text)
+            );
+        }
     }
 }

@@ -104,7 +104,7 @@ pub async fn accept(core: &Arc<Core>, mo: MoSubmission) -> Result<(String, Strin
         origin: mo.origin,
         set_dpf: false,
     };
-    let pdu = Box::new(deliver_sm(&message)?);
+    let pdu = deliver_sm(&message)?;
     core.store.insert(vec![message.clone()]).await?;
     core.journal.record(
         &message.source.addr,
@@ -112,10 +112,9 @@ pub async fn accept(core: &Arc<Core>, mo: MoSubmission) -> Result<(String, Strin
         "mo-accepted",
         format!("to {} for account {system_id}", message.dest.addr),
     );
-    account.outbox.push(Outgoing {
-        kind: OutgoingKind::Mo(Box::new(message)),
-        pdu,
-    });
+    account
+        .outbox
+        .push(Outgoing::new(OutgoingKind::Mo(Box::new(message)), pdu));
     Ok((id, system_id))
 }
 
@@ -162,10 +161,9 @@ pub fn requeue(core: &Core, unfinished: &[Message]) -> usize {
         };
         match deliver_sm(m) {
             Ok(pdu) => {
-                account.outbox.push(Outgoing {
-                    kind: OutgoingKind::Mo(Box::new(m.clone())),
-                    pdu: Box::new(pdu),
-                });
+                account
+                    .outbox
+                    .push(Outgoing::new(OutgoingKind::Mo(Box::new(m.clone())), pdu));
                 n += 1;
             }
             Err(e) => tracing::error!(id = m.id, error = %e, "stored MO cannot be re-sent"),

@@ -5,12 +5,15 @@
 //! can receive (RX or TRX) pulls from it while its outbound window has room,
 //! so several binds share the load. Items sent but not acknowledged when a
 //! session ends go back to the front and are sent again on another bind.
+//! Each item is a complete deliver_sm command built once when queued; a
+//! session only stamps its sequence number on it, and keeps it for a resend.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
 
 use tokio::sync::Notify;
 use wire::smpp::rusmpp::pdus::{AlertNotification, DeliverSm};
+use wire::smpp::rusmpp::{Command, CommandStatus};
 
 /// What a queued deliver_sm is, so its deliver_sm_resp can be recorded.
 #[derive(Debug, Clone)]
@@ -25,7 +28,17 @@ pub enum OutgoingKind {
 #[derive(Debug, Clone)]
 pub struct Outgoing {
     pub kind: OutgoingKind,
-    pub pdu: Box<DeliverSm>,
+    /// The deliver_sm; its sequence number is set by the session that sends it.
+    pub command: Box<Command>,
+}
+
+impl Outgoing {
+    pub fn new(kind: OutgoingKind, pdu: DeliverSm) -> Self {
+        Outgoing {
+            kind,
+            command: Box::new(Command::new(CommandStatus::EsmeRok, 0, pdu)),
+        }
+    }
 }
 
 #[derive(Debug, Default)]

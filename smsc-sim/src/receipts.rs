@@ -2,6 +2,8 @@
 //! (receipt text plus receipted_message_id, message_state and
 //! network_error_code TLVs; TLVs are stripped for SMPP 3.3 binds at send time).
 
+use std::fmt::Write;
+
 use wire::receipt::{Receipt, ReceiptDate};
 use wire::smpp::esm;
 use wire::smpp::rusmpp::pdus::DeliverSm;
@@ -32,17 +34,41 @@ pub fn intermediate_due(registered_delivery: u8) -> bool {
 pub fn receipt_text(m: &Message, state: MessageState, error_code: u16, done_at: i64) -> String {
     let text = wire::text::decode_lossy(m.data_coding, &m.payload);
     let delivered = u32::from(state == MessageState::Delivered);
-    Receipt {
+    let receipt = Receipt {
         id: m.id.clone(),
         sub: Some(1),
         dlvrd: Some(delivered),
         submit_date: ReceiptDate::from_unix_ms(m.submitted_at).ok(),
         done_date: ReceiptDate::from_unix_ms(done_at).ok(),
         stat: state.receipt_word().to_owned(),
-        err: Some(format!("{:03}", error_code.min(999))),
-        text: Some(text.chars().take(wire::receipt::TEXT_LEN).collect()),
+        err: Some(error_digits(error_code)),
+        // The format keeps the first TEXT_LEN characters itself.
+        text: Some(text),
+    };
+    // Room for the fixed fields, so formatting does not grow the string.
+    let mut body = String::with_capacity(96 + m.id.len() + 4 * wire::receipt::TEXT_LEN);
+    let _ = write!(body, "{receipt}");
+    body
+}
+
+/// `err:` as three digits, without the formatting machinery for the usual 0.
+fn error_digits(error_code: u16) -> String {
+    match error_code {
+        0 => "000".to_owned(),
+        e => format!("{:03}", e.min(999)),
     }
-    .format()
+}
+
+/// A C-octet string field holding `s`, empty when `s` does not fit: one
+/// allocation, where `from_string` takes three.
+fn c_octets<const MIN: usize, const MAX: usize>(s: &str) -> COctetString<MIN, MAX> {
+    let mut buf = [0u8; 65];
+    let n = s.len();
+    if n >= MAX || n >= buf.len() {
+        return COctetString::empty();
+    }
+    buf[..n].copy_from_slice(s.as_bytes());
+    COctetString::from_slice(&buf[..=n]).unwrap_or_else(|_| COctetString::empty())
 }
 
 /// A receipt (or, with `intermediate`, an intermediate notification) as deliver_sm.
@@ -54,9 +80,6 @@ pub fn receipt_pdu(
     intermediate: bool,
 ) -> DeliverSm {
     let body = receipt_text(m, state, error_code, done_at);
-    let addr = |a: &str| {
-        COctetString::<1, 21>::from_string(a.to_owned()).unwrap_or_else(|_| COctetString::empty())
-    };
     let esm_class = if intermediate {
         esm::INTERMEDIATE_NOTIFICATION
     } else {
@@ -65,20 +88,17 @@ pub fn receipt_pdu(
     DeliverSm::builder()
         .source_addr_ton(Ton::from(m.dest.ton))
         .source_addr_npi(Npi::from(m.dest.npi))
-        .source_addr(addr(&m.dest.addr))
+        .source_addr(c_octets(&m.dest.addr))
         .dest_addr_ton(Ton::from(m.source.ton))
         .dest_addr_npi(Npi::from(m.source.npi))
-        .destination_addr(addr(&m.source.addr))
+        .destination_addr(c_octets(&m.source.addr))
         .esm_class(esm::esm_class(esm_class))
         .data_coding(DataCoding::from(0u8))
         .short_message(
             OctetString::from_slice(body.as_bytes()).unwrap_or_else(|_| OctetString::empty()),
         )
         .tlvs(vec![
-            Tlv::ReceiptedMessageId(
-                COctetString::from_string(m.id.to_owned())
-                    .unwrap_or_else(|_| COctetString::empty()),
-            ),
+            Tlv::ReceiptedMessageId(c_octets(&m.id)),
             Tlv::MessageState(PduState::from(state.as_u8())),
             Tlv::NetworkErrorCode(NetworkErrorCode::new(ErrorCodeNetworkType::Gsm, error_code)),
         ])

@@ -227,7 +227,7 @@ async fn unbind_is_answered_and_closes() {
     let r = p.request(Pdu::Unbind).await;
     assert_eq!(r.id(), CommandId::UnbindResp);
     assert!(
-        futures::StreamExt::next(&mut p.io).await.is_none(),
+        p.io.next_inbound().await.is_none(),
         "server closes after unbind_resp"
     );
     srv.stop().await;
@@ -250,8 +250,13 @@ trait NextInbound {
 }
 
 impl NextInbound for tokio_util::codec::Framed<tokio::net::TcpStream, wire::smpp::FrameCodec> {
+    /// The next item, or None once the connection ends; fails the test
+    /// rather than waiting past [`common::STEP`].
     async fn next_inbound(&mut self) -> Option<Inbound> {
-        futures::StreamExt::next(self).await.and_then(Result::ok)
+        tokio::time::timeout(common::STEP, futures::StreamExt::next(self))
+            .await
+            .expect("the server answers or closes within 10 s")
+            .and_then(Result::ok)
     }
 }
 

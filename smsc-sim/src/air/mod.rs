@@ -178,13 +178,19 @@ pub async fn status_report(core: &Arc<Core>, m: &Message, tp_mr: u8, done_at: i6
     }
 }
 
-/// Accept cell connections until shutdown.
+/// Accept cell connections until shutdown. Each connection holds one of
+/// `max_cells` slots until it ends; with none free a new connection is
+/// closed at once, so a flood of connections cannot exhaust the process
+/// (one that never says Hello frees its slot at `hello_timeout`).
 pub async fn accept(
     core: Arc<Core>,
     listener: TcpListener,
     token: CancellationToken,
     tracker: TaskTracker,
 ) {
+    let max = core.air_settings.max_cells;
+    let slots = Arc::new(tokio::sync::Semaphore::new(max));
+    let mut refused: u64 = 0;
     loop {
         let (stream, peer) = tokio::select! {
             _ = token.cancelled() => return,
@@ -197,7 +203,19 @@ pub async fn accept(
                 }
             },
         };
+        let Ok(slot) = Arc::clone(&slots).try_acquire_owned() else {
+            refused += 1;
+            // Logged at powers of two: a flood must not flood the log too.
+            if refused.is_power_of_two() {
+                tracing::warn!(%peer, refused, max, "air link connection limit reached; closing new connections");
+            }
+            continue;
+        };
         let _ = stream.set_nodelay(true);
-        tracker.spawn(serve(Arc::clone(&core), stream, peer, token.child_token()));
+        let session = serve(Arc::clone(&core), stream, peer, token.child_token());
+        tracker.spawn(async move {
+            session.await;
+            drop(slot);
+        });
     }
 }

@@ -5,7 +5,8 @@
 //! answers produced by spawned MO tasks, and the earliest deadline (a
 //! delivery awaiting its ack, or the cell's silence limit). A delivery of
 //! several segments sends the next segment only after the previous one's
-//! RP-ACK, as an MSC does with TP-MMS. When the link ends every pending
+//! RP-ACK, as an MSC does with TP-MMS. A connection that has not said
+//! Hello within `hello_timeout_s` is dropped. When the link ends every pending
 //! delivery resolves as [`AirOutcome::LinkDown`] and the cell's handsets are
 //! detached.
 
@@ -66,19 +67,28 @@ pub async fn serve(core: Arc<Core>, stream: TcpStream, peer: SocketAddr, token: 
         answers,
     };
     let silence = air.heartbeat * 3;
+    // Until Hello, a connection that says nothing (or sends half a frame)
+    // holds a cell slot only this long.
+    let mut hello_by = Some(Instant::now() + air.hello_timeout);
     loop {
+        let quiet_by = hello_by.map_or(cell.last_read + silence, |h| {
+            h.min(cell.last_read + silence)
+        });
         let deadline = cell
             .deliveries
             .values()
             .map(|d| d.deadline)
             .min()
-            .unwrap_or(cell.last_read + silence)
-            .min(cell.last_read + silence);
+            .unwrap_or(quiet_by)
+            .min(quiet_by);
         let out: Vec<AirFrame> = tokio::select! {
             _ = token.cancelled() => break,
             item = io.next() => match item {
                 Some(Ok(inbound)) => {
                     cell.last_read = Instant::now();
+                    if matches!(inbound, AirInbound::Frame(AirFrame::Hello { .. })) {
+                        hello_by = None;
+                    }
                     cell.on_inbound(inbound)
                 }
                 Some(Err(e)) => {
@@ -90,6 +100,10 @@ pub async fn serve(core: Arc<Core>, stream: TcpStream, peer: SocketAddr, token: 
             Some(cmd) = cmds.recv() => cell.on_cmd(cmd),
             Some(frame) = answer_rx.recv() => vec![frame],
             _ = tokio::time::sleep_until(deadline) => {
+                if hello_by.is_some_and(|t| Instant::now() >= t) {
+                    tracing::info!(peer = %cell.peer, "no Hello within the hello timeout; dropping the connection");
+                    break;
+                }
                 if Instant::now() >= cell.last_read + silence {
                     tracing::info!(peer = %cell.peer, "cell silent past three heartbeats; dropping it");
                     break;

@@ -3,6 +3,7 @@
 //! default, so an empty file is a working loopback SMSC.
 
 use std::net::{Ipv4Addr, SocketAddr};
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -108,12 +109,25 @@ pub struct TlsConfig {
 pub struct HttpConfig {
     /// Listen address of the admin HTTP API (port 0 picks a free port).
     pub listen: SocketAddr,
+    /// Connections open at once; more are closed at accept.
+    pub max_connections: NonZeroUsize,
+    /// `header_timeout_s`: a request's headers must arrive within this of
+    /// its first byte (a slowloris trickle is cut there).
+    #[serde(rename = "header_timeout_s", deserialize_with = "time::secs_positive")]
+    pub header_timeout: Duration,
+    /// `idle_timeout_s`: a connection silent both ways this long, with no
+    /// request being answered, is closed.
+    #[serde(rename = "idle_timeout_s", deserialize_with = "time::secs_positive")]
+    pub idle_timeout: Duration,
 }
 
 impl Default for HttpConfig {
     fn default() -> Self {
         Self {
             listen: loopback(8775),
+            max_connections: NonZeroUsize::new(256).expect("not zero"),
+            header_timeout: Duration::from_secs(10),
+            idle_timeout: Duration::from_secs(60),
         }
     }
 }
@@ -135,6 +149,12 @@ pub struct AirConfig {
     /// Longest air-link frame accepted, between [`MIN_AIR_FRAME_LEN`] and
     /// [`MAX_AIR_FRAME_LEN`].
     pub max_frame_len: u32,
+    /// Cell connections open at once; more are closed at accept.
+    pub max_cells: NonZeroUsize,
+    /// `hello_timeout_s`: a connection that has not said Hello by then
+    /// (silent, or a frame sent halfway) is closed.
+    #[serde(rename = "hello_timeout_s", deserialize_with = "time::secs_positive")]
+    pub hello_timeout: Duration,
 }
 
 impl Default for AirConfig {
@@ -144,6 +164,8 @@ impl Default for AirConfig {
             heartbeat: Duration::from_secs(30),
             deliver_timeout: Duration::from_secs(10),
             max_frame_len: 64 * 1024,
+            max_cells: NonZeroUsize::new(64).expect("not zero"),
+            hello_timeout: Duration::from_secs(10),
         }
     }
 }

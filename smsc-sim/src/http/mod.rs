@@ -7,7 +7,8 @@
 //! [`Core`] and the [`Hlr`]); each resource lives in its own submodule and
 //! answers through [`ApiError`], so every failure is `{"error": "..."}` with a
 //! status that says whose fault it was. Requests pass a body limit
-//! ([`MAX_BODY`]) and a deadline ([`REQUEST_TIMEOUT`]) before any handler.
+//! ([`MAX_BODY`]) and a deadline ([`REQUEST_TIMEOUT`]) before any handler;
+//! [`serve`] runs the router with connection limits and time-outs.
 
 mod error;
 mod extract;
@@ -34,6 +35,8 @@ use tokio::time::Instant;
 use crate::core::Core;
 use crate::hlr::Hlr;
 pub use error::ApiError;
+/// The listener limits (`[http]` in the config), served by [`serve`].
+pub use http_serve::{Limits as HttpLimits, serve};
 
 /// Largest request body accepted; bigger ones get 413.
 pub const MAX_BODY: usize = 64 * 1024;

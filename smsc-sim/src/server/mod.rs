@@ -77,6 +77,13 @@ impl Smsc {
                 heartbeat: config.air.heartbeat,
                 deliver_timeout: config.air.deliver_timeout,
                 max_frame_len: config.air.max_frame_len as usize,
+                max_cells: config.air.max_cells.get(),
+                hello_timeout: config.air.hello_timeout,
+            },
+            http_limits: crate::http::HttpLimits {
+                max_connections: config.http.max_connections.get(),
+                header_timeout: config.http.header_timeout,
+                idle_timeout: config.http.idle_timeout,
             },
             delivery: config.delivery.clone(),
             hlr: Arc::new(hlr_from(&config)),
@@ -192,15 +199,13 @@ impl Smsc {
             ));
         }
         let app = crate::http::router(Arc::clone(&core));
-        let http_token = token.clone();
-        let http_task = tokio::spawn(async move {
-            axum::serve(
-                http,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .with_graceful_shutdown(async move { http_token.cancelled().await })
-            .await
-        });
+        let http_task = tokio::spawn(crate::http::serve(
+            http,
+            app,
+            core.http_limits,
+            token.clone(),
+            Duration::from_secs(1),
+        ));
         shutdown.await;
         tracing::info!("shutting down: unbinding sessions");
         token.cancel();

@@ -25,10 +25,9 @@ pub(super) async fn restore(core: &Arc<Core>) -> anyhow::Result<()> {
                 m.done_at.unwrap_or(r.created_at),
                 r.intermediate,
             );
-            account.outbox.push(Outgoing {
-                kind: OutgoingKind::Receipt(r.receipt_id),
-                pdu: Box::new(pdu),
-            });
+            account
+                .outbox
+                .push(Outgoing::new(OutgoingKind::Receipt(r.receipt_id), pdu));
             receipts += 1;
         }
     }

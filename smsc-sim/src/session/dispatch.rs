@@ -1,10 +1,10 @@
-//! Routing of each decoded PDU by command and bind state, and the answers to
-//! malformed PDUs.
+//! Routing of each item read: decoded PDUs by command and bind state, and
+//! the answers to malformed PDUs.
 
 use std::ops::ControlFlow;
 
 use wire::smpp::rusmpp::{Command, CommandId, CommandStatus, Pdu};
-use wire::smpp::{FrameError, Outbound};
+use wire::smpp::{FrameError, FramingError, Inbound, Outbound};
 
 use super::Session;
 use crate::core::Stats;
@@ -41,6 +41,34 @@ impl Session {
         // A malformed bind is a failed bind; everything else is answered in kind.
         self.send(error_resp(err.command_id, err.status, err.sequence_number))
             .await
+    }
+
+    /// Handle one item read from the peer; Break ends the session.
+    pub(super) async fn on_inbound(
+        &mut self,
+        item: Option<Result<Inbound, FramingError>>,
+    ) -> ControlFlow<()> {
+        match item {
+            Some(Ok(Inbound::Command(cmd))) => {
+                if self.dispatch(&cmd).await.is_break() {
+                    self.finish_inflight().await;
+                    return ControlFlow::Break(());
+                }
+            }
+            Some(Ok(Inbound::Malformed(err))) => {
+                Stats::inc(&self.core.stats.malformed);
+                tracing::debug!(peer = %self.peer, reason = %err.reason, "malformed PDU");
+                if self.answer_malformed(err).await.is_err() {
+                    return ControlFlow::Break(());
+                }
+            }
+            Some(Err(err)) => {
+                tracing::info!(peer = %self.peer, %err, "closing connection");
+                return ControlFlow::Break(());
+            }
+            None => return ControlFlow::Break(()),
+        }
+        ControlFlow::Continue(())
     }
 
     pub(super) async fn dispatch(&mut self, cmd: &Command) -> ControlFlow<()> {
@@ -88,6 +116,12 @@ impl Session {
                     Pdu::EnquireLinkResp,
                 ))
                 .await
+            }
+            // unbind is allowed only in a bound state (SMPP 3.4 table 2-1,
+            // 5.0 §2.4): an open session stays open.
+            Pdu::Unbind if self.bound.is_none() => {
+                self.send(error_resp(id, CommandStatus::EsmeRinvbndsts, seq))
+                    .await
             }
             Pdu::Unbind => {
                 let _ = self

@@ -35,20 +35,25 @@ impl Session {
             }
         }
         while self.awaiting.len() < account.policy.window.get() as usize {
-            let Some(item) = account.outbox.pop() else {
+            let Some(mut item) = account.outbox.pop() else {
                 break;
             };
             let seq = self.next_seq();
-            let mut pdu = (*item.pdu).clone();
-            if legacy {
+            item.command.sequence_number = seq;
+            match item.command.pdu() {
                 // SMPP 3.3 peers get no TLVs.
-                pdu.clear_tlvs();
+                Some(Pdu::DeliverSm(pdu)) if legacy => {
+                    let mut pdu = pdu.clone();
+                    pdu.clear_tlvs();
+                    self.out
+                        .push(Command::new(CommandStatus::EsmeRok, seq, pdu).into());
+                }
+                _ => self.out.push_command(&item.command),
             }
-            let cmd = Command::new(CommandStatus::EsmeRok, seq, Pdu::DeliverSm(pdu));
             let now = Instant::now();
             self.awaiting.insert(seq, (item, now));
             self.sent_order.push_back((seq, now));
-            if self.send(cmd).await.is_err() {
+            if self.out.is_full() && self.out.flush().await.is_err() {
                 return;
             }
         }

@@ -7,20 +7,30 @@
 //! survives restarts; [`Store::memory`] keeps maps in the process for load
 //! tests. Both answer the same async API with the same rules.
 //!
-//! Data flow (SQLite): a write becomes a job for the writer thread
-//! (`writer`), which group-commits everything queued in one transaction and
-//! then replies — so when `insert` returns the messages are on disk and the
-//! session may send submit_sm_resp. Reads use a separate read-only
-//! connection. `schema` opens the file and migrates it; `sql_write` and
-//! `sql_read` hold the statements; `memory` is the map backend.
+//! Data flow (SQLite): a write becomes an op for the journal front
+//! (`front`), which validates it against what it knows (`known`), appends
+//! it to the journal (`journal`; in `Full` sync mode also a shared fsync,
+//! `syncer`) and then returns — so when `insert` returns the messages are
+//! on disk and the session may send submit_sm_resp. The applier thread (`applier`) copies
+//! the ops into SQLite behind the replies in large transactions, folding
+//! each message's life into as few rows as it can (`coalesce`); opening
+//! replays what it had not applied. Reads wait for the applier to catch up,
+//! then use a separate read-only connection. `schema` opens the file and
+//! migrates it; `sql_write` and `sql_read` hold the statements; `memory` is
+//! the map backend.
 
+mod applier;
+mod coalesce;
+mod front;
+mod journal;
+mod known;
 mod memory;
 mod schema;
 mod sql_read;
 mod sql_write;
 mod sqlite;
+mod syncer;
 mod types;
-mod writer;
 
 #[cfg(test)]
 mod tests;
@@ -41,7 +51,8 @@ use memory::MemoryStore;
 use sqlite::SqliteStore;
 
 /// Handle on the message store; clones share one backend. Dropping the last
-/// clone commits what is queued and stops the writer thread, like `close`.
+/// clone journals what is queued, brings SQLite up to date and stops the
+/// store's threads, like `close`.
 #[derive(Clone)]
 pub struct Store {
     backend: Backend,
@@ -76,8 +87,8 @@ macro_rules! dispatch {
 }
 
 impl Store {
-    /// Opens (creating if needed) `smsc.db` in `dir`, migrates it, and starts
-    /// the writer thread.
+    /// Opens (creating if needed) `smsc.db` in `dir`, migrates it, replays
+    /// the journal into it, and starts the store's threads.
     pub fn open_dir(dir: impl AsRef<Path>, sync: SyncMode) -> Result<Store, StoreError> {
         let store = SqliteStore::open(dir.as_ref(), sync)?;
         Ok(Store {
@@ -97,11 +108,29 @@ impl Store {
         matches!(self.backend, Backend::Sqlite(_))
     }
 
-    /// Transactions committed by the writer thread (0 in memory): with
-    /// [`Store::insert`] calls, shows how well group commit batches them.
+    /// Durable commits so far: journal writes, one per acknowledged write
+    /// call (0 in memory).
     pub fn commits(&self) -> u64 {
         match &self.backend {
             Backend::Sqlite(s) => s.commits(),
+            Backend::Memory(_) => 0,
+        }
+    }
+
+    /// fsyncs made in [`SyncMode::Full`] (0 otherwise): concurrent calls
+    /// share them, so with [`Store::commits`] this shows group commit.
+    pub fn syncs(&self) -> u64 {
+        match &self.backend {
+            Backend::Sqlite(s) => s.front.syncs(),
+            Backend::Memory(_) => 0,
+        }
+    }
+
+    /// Transactions the applier has committed to SQLite (0 in memory): each
+    /// holds many writes, folded together.
+    pub fn applied_transactions(&self) -> u64 {
+        match &self.backend {
+            Backend::Sqlite(s) => s.front.queue().transactions(),
             Backend::Memory(_) => 0,
         }
     }
@@ -190,8 +219,9 @@ impl Store {
         dispatch!(self.next_id_block(n))
     }
 
-    /// Commits what was queued, stops the writer thread and closes the
-    /// database; later calls on any clone get [`StoreError::WriterGone`].
+    /// Commits what was queued, applies the journal to SQLite, stops the
+    /// store's threads and closes the database; later calls on any clone
+    /// get [`StoreError::WriterGone`].
     pub async fn close(&self) -> Result<(), StoreError> {
         match &self.backend {
             Backend::Sqlite(s) => s.close().await,

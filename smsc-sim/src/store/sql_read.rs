@@ -137,3 +137,49 @@ pub(super) fn pending_receipts(
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+/// The stored state of one message, if it exists.
+pub(super) fn state_of(conn: &Connection, id: &str) -> Result<Option<MessageState>, StoreError> {
+    let found = conn
+        .prepare_cached("SELECT state FROM messages WHERE id = ?1")?
+        .query_row([id], |row| row.get(0))
+        .optional()?;
+    Ok(found)
+}
+
+/// A row of the counters table, if present.
+pub(super) fn counter(conn: &Connection, name: &str) -> Result<Option<i64>, StoreError> {
+    let found = conn
+        .prepare_cached("SELECT value FROM counters WHERE name = ?1")?
+        .query_row([name], |row| row.get(0))
+        .optional()?;
+    Ok(found)
+}
+
+/// The highest receipt id SQLite's AUTOINCREMENT has handed out.
+pub(super) fn receipt_sequence(conn: &Connection) -> Result<i64, StoreError> {
+    let found: Option<i64> = conn
+        .prepare_cached("SELECT seq FROM sqlite_sequence WHERE name = 'receipts'")?
+        .query_row([], |row| row.get(0))
+        .optional()?;
+    Ok(found.unwrap_or(0))
+}
+
+/// Id and state of every message not yet final.
+pub(super) fn unfinished_states(
+    conn: &Connection,
+) -> Result<Vec<(String, MessageState)>, StoreError> {
+    let mut stmt = conn.prepare_cached(concat!(
+        "SELECT id, state FROM messages WHERE ",
+        not_final!()
+    ))?;
+    let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Ids of every receipt still waiting for its acknowledgement.
+pub(super) fn pending_receipt_ids(conn: &Connection) -> Result<Vec<i64>, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT receipt_id FROM receipts")?;
+    let rows = stmt.query_map([], |row| row.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use super::{Pending, Switch};
 use crate::core::Stats;
+use crate::journal::Detail;
 use crate::message::{Message, MessageState};
 use crate::outbox::{Outgoing, OutgoingKind};
 use crate::receipts;
@@ -23,12 +24,9 @@ impl Switch {
         };
         self.clear_timer(key);
         self.unpark(&m.dest.addr, id);
-        self.core.journal.record(
-            &m.dest.addr,
-            id,
-            "final",
-            format!("{} err:{error_code:03}", state.receipt_word()),
-        );
+        let detail = Detail::Final(state, error_code);
+        let journal = &self.core.journal;
+        journal.record_at(self.now, &m.dest.addr, id, "final", detail);
         let fault = self.core.faults.on_receipt(&m.account, &m.dest.addr);
         let (state, error_code) = match fault.override_state {
             Some((s, e)) if m.state != MessageState::Deleted && state != MessageState::Deleted => {
@@ -44,7 +42,7 @@ impl Switch {
         Stats::inc(counter);
         m.state = state;
         m.error_code = error_code;
-        m.done_at = Some(self.core.clock.now_ms());
+        m.done_at = Some(self.now);
         let receipt = receipts::final_receipt_due(m.registered_delivery, state) && !fault.drop;
         let update = MessageUpdate {
             state,
@@ -53,10 +51,10 @@ impl Switch {
             attempts: m.attempts,
             deliver_at: None,
         };
-        let core = Arc::clone(&self.core);
         if receipt {
             self.emit_receipt(m, state, error_code, Some(update), fault.delay);
         } else {
+            let core = Arc::clone(&self.core);
             tokio::spawn(async move {
                 if let Err(e) = core.store.update(&m.id, update).await {
                     tracing::error!(error = %e, "recording a final state failed");
@@ -77,8 +75,8 @@ impl Switch {
     ) {
         let core = Arc::clone(&self.core);
         let intermediate = update.is_none();
+        let now = self.now;
         let work = Box::pin(async move {
-            let now = core.clock.now_ms();
             let pending = PendingReceipt {
                 receipt_id: 0,
                 account: m.account.clone(),
@@ -112,10 +110,9 @@ impl Switch {
             );
             if let Some(account) = core.accounts.get(&m.account) {
                 Stats::inc(&core.stats.receipts_sent);
-                account.outbox.push(Outgoing {
-                    kind: OutgoingKind::Receipt(receipt_id),
-                    pdu: Box::new(pdu),
-                });
+                account
+                    .outbox
+                    .push(Outgoing::new(OutgoingKind::Receipt(receipt_id), pdu));
             }
         });
         // The memory store answers at once, so the receipt is usually queued

@@ -31,15 +31,15 @@ impl Switch {
     pub(super) fn attempt_handset(&mut self, id: &str, reach: Reach) {
         let cell = match reach {
             Reach::Barred => {
-                self.hop(id, "hlr", "barred".into());
+                self.hop(id, "hlr", "barred");
                 return self.finish(id, MessageState::Undeliverable, ERR_CALL_BARRED);
             }
             Reach::Absent => {
-                self.hop(id, "hlr", "absent subscriber".into());
+                self.hop(id, "hlr", "absent subscriber");
                 return self.park(id, ERR_ABSENT_SUBSCRIBER_SM);
             }
             Reach::MemoryFull => {
-                self.hop(id, "hlr", "memory capacity exceeded".into());
+                self.hop(id, "hlr", "memory capacity exceeded");
                 return self.park(id, ERR_SM_DELIVERY_FAILURE);
             }
             Reach::Attached(cell) => cell,
@@ -78,7 +78,7 @@ impl Switch {
         let dest = p.m.dest.addr.clone();
         match outcome {
             AirOutcome::Delivered => {
-                self.hop(id, "deliver-ack", String::new());
+                self.hop(id, "deliver-ack", "");
                 self.finish(id, MessageState::Delivered, 0);
             }
             AirOutcome::Refused(cause) if cause == RpCause::MEMORY_CAPACITY_EXCEEDED => {
@@ -104,7 +104,7 @@ impl Switch {
     /// Keep `id` for a later attempt: on the retry schedule, on an alert
     /// for its number, or expire it at the end of its validity.
     pub(super) fn park(&mut self, id: &str, error: u16) {
-        let now = self.core.clock.now_ms();
+        let now = self.now;
         let Some(p) = self.pending.get_mut(id) else {
             return;
         };
@@ -121,7 +121,7 @@ impl Switch {
             }
         }
         let Some(wait) = self.core.delivery.retry_after(attempts) else {
-            self.hop(id, "no-retry", "the retry schedule is empty".into());
+            self.hop(id, "no-retry", "the retry schedule is empty");
             return self.finish(id, MessageState::Undeliverable, error);
         };
         let left = Duration::from_millis(u64::try_from(expires_at - now).unwrap_or(0));
@@ -193,7 +193,7 @@ impl Switch {
         };
         for id in ids {
             if self.pending.get(&id).is_some_and(|p| !p.in_flight) {
-                self.hop(&id, "alert", "subscriber reachable again".into());
+                self.hop(&id, "alert", "subscriber reachable again");
                 self.set_timer(&id, Timer::Attempt(id.clone()), Duration::ZERO);
             }
         }

@@ -32,6 +32,7 @@ use tokio_util::time::delay_queue::Key;
 
 use crate::core::Core;
 use crate::hlr::{ERR_UNKNOWN_SUBSCRIBER, Route};
+use crate::journal::Detail;
 use crate::message::{Message, MessageState};
 use crate::receipts;
 
@@ -72,6 +73,9 @@ struct Pending {
 
 struct Switch {
     core: Arc<Core>,
+    /// Unix ms of the event being handled, read once per event: the clock
+    /// was read several times per message and showed in profiles.
+    now: i64,
     pending: HashMap<String, Pending>,
     timers: DelayQueue<Timer>,
     /// Messages parked per absent or full number, retried on an alert.
@@ -84,6 +88,7 @@ struct Switch {
 /// Run until every handle is dropped.
 pub async fn run(core: Arc<Core>, SwitchInbox(mut rx): SwitchInbox) {
     let mut sw = Switch {
+        now: core.clock.now_ms(),
         core,
         pending: HashMap::new(),
         timers: DelayQueue::new(),
@@ -91,8 +96,13 @@ pub async fn run(core: Arc<Core>, SwitchInbox(mut rx): SwitchInbox) {
         dpf: HashMap::new(),
     };
     loop {
-        tokio::select! {
-            cmd = rx.recv() => match cmd {
+        let event = tokio::select! {
+            cmd = rx.recv() => Event::Cmd(cmd),
+            Some(expired) = sw.timers.next(), if !sw.timers.is_empty() => Event::Timer(expired.into_inner()),
+        };
+        sw.now = sw.core.clock.now_ms();
+        match event {
+            Event::Cmd(cmd) => match cmd {
                 Some(Cmd::Submit(m)) => sw.schedule(*m),
                 Some(Cmd::SubmitReplacing(m)) => {
                     sw.replace_present(&m);
@@ -104,12 +114,12 @@ pub async fn run(core: Arc<Core>, SwitchInbox(mut rx): SwitchInbox) {
                 Some(Cmd::Outcome(id, outcome)) => sw.on_outcome(&id, outcome),
                 None => return,
             },
-            Some(expired) = sw.timers.next(), if !sw.timers.is_empty() => {
-                let (Timer::Attempt(id) | Timer::Complete(id)) = expired.get_ref();
+            Event::Timer(timer) => {
+                let (Timer::Attempt(id) | Timer::Complete(id)) = &timer;
                 if let Some(p) = sw.pending.get_mut(id) {
                     p.key = None;
                 }
-                match expired.into_inner() {
+                match timer {
                     Timer::Attempt(id) => sw.attempt(&id),
                     Timer::Complete(id) => sw.complete(&id),
                 }
@@ -118,29 +128,41 @@ pub async fn run(core: Arc<Core>, SwitchInbox(mut rx): SwitchInbox) {
     }
 }
 
+enum Event {
+    Cmd(Option<Cmd>),
+    Timer(Timer),
+}
+
 impl Switch {
     fn delay_until(&self, unix_ms: Option<i64>) -> Duration {
-        let now = self.core.clock.now_ms();
-        Duration::from_millis(unix_ms.map_or(0, |t| (t - now).max(0)) as u64)
+        Duration::from_millis(unix_ms.map_or(0, |t| (t - self.now).max(0)) as u64)
     }
 
     fn schedule(&mut self, m: Message) {
         let delay = self.delay_until(m.deliver_at);
         if m.attempts == 0 {
-            let detail = format!("from {} account {}", m.source.addr, m.account);
-            self.core
-                .journal
-                .record(&m.dest.addr, &m.id, "accepted", detail);
+            let detail = Detail::Accepted {
+                source: m.source.addr.clone(),
+                account: m.account.clone(),
+            };
+            let journal = &self.core.journal;
+            journal.record_at(self.now, &m.dest.addr, &m.id, "accepted", detail);
         }
-        let key = self.timers.insert(Timer::Attempt(m.id.clone()), delay);
+        // A message due now is attempted at once rather than through a
+        // zero-delay timer: that round trip cost a DelayQueue entry per message.
+        let due_now = delay.is_zero();
+        let key = (!due_now).then(|| self.timers.insert(Timer::Attempt(m.id.clone()), delay));
         let id = m.id.clone();
         let pending = Pending {
             m,
-            key: Some(key),
+            key,
             in_flight: false,
         };
-        if let Some(old) = self.pending.insert(id, pending) {
+        if let Some(old) = self.pending.insert(id.clone(), pending) {
             self.clear_timer(old.key);
+        }
+        if due_now {
+            self.attempt(&id);
         }
     }
 
@@ -168,7 +190,7 @@ impl Switch {
             return;
         }
         let m = &mut p.m;
-        if self.core.clock.now_ms() >= m.expires_at {
+        if self.now >= m.expires_at {
             let error = m.error_code;
             return self.finish(id, MessageState::Expired, error);
         }
@@ -183,21 +205,27 @@ impl Switch {
         let route = self.core.hlr.route(&p.m.dest.addr);
         match route {
             Route::Unknown => {
-                self.hop(id, "hlr", "unknown subscriber".into());
+                self.hop(id, "hlr", "unknown subscriber");
                 self.finish(id, MessageState::Undeliverable, ERR_UNKNOWN_SUBSCRIBER)
             }
             Route::Auto(delay) => {
-                self.hop(id, "hlr", format!("auto, acknowledged after {delay:?}"));
-                self.set_timer(id, Timer::Complete(id.to_owned()), delay);
+                self.hop(id, "hlr", Detail::AutoAck(delay));
+                if delay.is_zero() {
+                    // No timer round trip when there is nothing to wait for.
+                    self.complete(id);
+                } else {
+                    self.set_timer(id, Timer::Complete(id.to_owned()), delay);
+                }
             }
             Route::Handset(reach) => self.attempt_handset(id, reach),
         }
     }
 
     /// Record a hop of message `id` in the journal of its destination.
-    fn hop(&self, id: &str, event: &'static str, detail: String) {
+    fn hop(&self, id: &str, event: &'static str, detail: impl Into<Detail>) {
         if let Some(p) = self.pending.get(id) {
-            self.core.journal.record(&p.m.dest.addr, id, event, detail);
+            let journal = &self.core.journal;
+            journal.record_at(self.now, &p.m.dest.addr, id, event, detail);
         }
     }
 
@@ -205,7 +233,7 @@ impl Switch {
         let Some(p) = self.pending.get(id) else {
             return;
         };
-        if self.core.clock.now_ms() >= p.m.expires_at {
+        if self.now >= p.m.expires_at {
             return self.finish(id, MessageState::Expired, p.m.error_code);
         }
         self.finish(id, MessageState::Delivered, 0);

@@ -98,6 +98,7 @@ impl Switch {
             tracing::error!(error = %e, "replace_sm store update failed");
             CommandStatus::EsmeRreplacefail
         })?;
+        self.now = self.core.clock.now_ms();
         self.schedule(m);
         Ok(())
     }

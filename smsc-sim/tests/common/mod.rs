@@ -5,6 +5,7 @@
 pub mod cell;
 pub mod http;
 
+use std::collections::VecDeque;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
@@ -82,21 +83,34 @@ impl Server {
         }
     }
 
+    /// Stop the server. Its drain waits for peers' unbind_resp, so this is
+    /// bounded in case a test's peer no longer reads.
     pub async fn stop(mut self) {
         if let Some(tx) = self.stop.take() {
             let _ = tx.send(());
         }
         if let Some(t) = self.task.take() {
-            t.await
+            tokio::time::timeout(3 * STEP, t)
+                .await
+                .expect("server stops within 30 s")
                 .expect("server task")
                 .expect("server shuts down cleanly");
         }
     }
 }
 
+/// How long any single read or shutdown in these tests may take before the
+/// test fails instead of hanging.
+pub const STEP: Duration = Duration::from_secs(10);
+
 pub struct Peer {
     pub io: Framed<TcpStream, FrameCodec>,
     seq: u32,
+    /// Requests from the SMSC (deliver_sm, alert_notification) that arrived
+    /// while [`Peer::request`] waited for its response, unanswered and in
+    /// arrival order; the `recv_command` family returns them first, so a
+    /// receipt may arrive before or after the response it follows.
+    held: VecDeque<Command>,
 }
 
 impl Peer {
@@ -110,6 +124,7 @@ impl Peer {
         Peer {
             io: Framed::new(s, FrameCodec::default()),
             seq: 0,
+            held: VecDeque::new(),
         }
     }
 
@@ -136,34 +151,45 @@ impl Peer {
         self.io.get_mut().write_all(bytes).await.expect("send raw");
     }
 
-    /// The next item, answering deliver_sm/enquire_link that arrive meanwhile only if `auto`.
+    /// The next item off the connection (ignoring held requests), within [`STEP`].
     pub async fn recv(&mut self) -> Inbound {
-        tokio::time::timeout(Duration::from_secs(10), self.io.next())
+        tokio::time::timeout(STEP, self.io.next())
             .await
             .expect("a PDU within 10 s")
             .expect("connection open")
             .expect("framing ok")
     }
 
+    /// The next command: a held request first, else the next off the connection.
     pub async fn recv_command(&mut self) -> Command {
+        if let Some(c) = self.held.pop_front() {
+            return c;
+        }
+        self.recv_wire_command().await
+    }
+
+    async fn recv_wire_command(&mut self) -> Command {
         match self.recv().await {
             Inbound::Command(c) => *c,
             Inbound::Malformed(e) => panic!("malformed PDU from server: {e:?}"),
         }
     }
 
-    /// Send a request and wait for the response with its sequence number,
-    /// keeping other PDUs (receipts) in `self.held`.
+    /// Send a request and wait for the response with its sequence number.
+    /// enquire_link and unbind arriving meanwhile are answered; other requests
+    /// (receipts) are held unanswered for the `recv_command` family.
     pub async fn request(&mut self, pdu: impl Into<Pdu>) -> Command {
         let seq = self.next_seq();
         self.send(seq, pdu).await;
         loop {
-            let c = self.recv_command().await;
+            let c = self.recv_wire_command().await;
             if c.sequence_number() == seq && c.id().is_response() {
                 return c;
             }
-            if c.id().is_operation() {
-                self.answer(&c).await;
+            match c.pdu() {
+                Some(Pdu::EnquireLink | Pdu::Unbind) => self.answer(&c).await,
+                _ if c.id().is_operation() => self.held.push_back(c),
+                _ => {}
             }
         }
     }

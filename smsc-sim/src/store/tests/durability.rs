@@ -121,15 +121,14 @@ async fn updates_after_reopen_keep_their_rules() {
 
 #[test]
 fn not_final_sql_matches_message_state() {
-    let listed: Vec<u8> = not_final!()
-        .trim_start_matches("state IN (")
-        .trim_end_matches(')')
-        .split(", ")
-        .map(|code| code.parse().expect("a state code"))
-        .collect();
+    let conn = rusqlite::Connection::open_in_memory().expect("sqlite");
+    let sql = concat!("SELECT ", not_final!(), " FROM (SELECT ?1 AS state)");
     for code in 0..=u8::MAX {
         if let Some(state) = MessageState::from_u8(code) {
-            assert_eq!(listed.contains(&code), !state.is_final(), "{state:?}");
+            let listed: bool = conn
+                .query_row(sql, [code], |row| row.get(0))
+                .expect("predicate evaluates");
+            assert_eq!(listed, !state.is_final(), "{state:?}");
         }
     }
 }

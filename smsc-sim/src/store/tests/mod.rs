@@ -1,11 +1,12 @@
 //! Store tests. `behaviour`, `queries` and `receipts` are written once against
 //! [`Store`] and run on both backends through `both_backends!`; `durability`
-//! and `group_commit` cover what only the SQLite backend promises (restart,
-//! shared commits).
+//! `group_commit` and `journal` cover what only the SQLite backend promises
+//! (restart, shared commits, replay of what a kill left unapplied).
 
 mod behaviour;
 mod durability;
 mod group_commit;
+mod journal;
 mod queries;
 mod receipts;
 
