@@ -129,20 +129,20 @@ impl Known {
         }
     }
 
-    /// Ends the read snapshot lookups of this batch shared, so the next
-    /// batch sees what the applier committed meanwhile.
+    /// Ends the read snapshot the lookups share, so later lookups see what
+    /// the applier committed since; call before `forget_applied`.
     pub fn end_batch(&mut self) {
-        if !self.lookup.is_autocommit() {
-            if let Err(e) = self.lookup.execute_batch("COMMIT") {
-                tracing::warn!(error = %e, "ending the front's read snapshot failed");
-            }
+        if !self.lookup.is_autocommit()
+            && let Err(e) = self.lookup.execute_batch("COMMIT")
+        {
+            tracing::warn!(error = %e, "ending the front's read snapshot failed");
         }
     }
 
-    /// The state SQLite holds for `id`. Lookups of one batch share one read
-    /// transaction: starting one per lookup (WAL locks) cost more than the
-    /// lookup itself. Sound because entries leave `messages` only between
-    /// batches, after their final state was committed.
+    /// The state SQLite holds for `id`. Lookups share one read transaction
+    /// until the applier commits again: starting one per lookup (WAL locks)
+    /// cost more than the lookup itself. Sound because entries leave
+    /// `messages` only after `end_batch`, once their final state is committed.
     fn stored_state(&self, id: &str) -> Result<Option<MessageState>, StoreError> {
         if self.lookup.is_autocommit() {
             self.lookup.execute_batch("BEGIN")?;

@@ -11,6 +11,7 @@
 mod codec;
 mod fields;
 mod replay;
+mod values;
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
