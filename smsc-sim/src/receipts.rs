@@ -168,4 +168,29 @@ mod tests {
         assert_eq!(pdu.destination_addr.as_str(), "MyBank");
         assert_eq!(pdu.tlvs().len(), 3);
     }
+
+    #[test]
+    fn error_codes_and_fields_that_do_not_fit() {
+        let m = msg();
+        for (code, err) in [(0, "000"), (5, "005"), (1234, "999")] {
+            let text = receipt_text(&m, MessageState::Undeliverable, code, m.submitted_at);
+            let r = Receipt::parse(&text).expect("parses");
+            assert_eq!(r.err.as_deref(), Some(err), "{text}");
+        }
+        let mut long = msg();
+        long.dest.addr = "1".repeat(21);
+        let pdu = receipt_pdu(&long, MessageState::Delivered, 0, long.submitted_at, false);
+        // 21 digits do not fit source_addr (20 octets and the NUL): left empty.
+        assert_eq!(pdu.source_addr.as_str(), "");
+        long.dest.addr.pop();
+        let pdu = receipt_pdu(&long, MessageState::Delivered, 0, long.submitted_at, false);
+        assert_eq!(pdu.source_addr.as_str(), long.dest.addr);
+        let receipted = pdu.tlvs().iter().find_map(|t| match t.value() {
+            Some(wire::smpp::rusmpp::tlvs::TlvValue::ReceiptedMessageId(id)) => {
+                Some(id.as_str().to_owned())
+            }
+            _ => None,
+        });
+        assert_eq!(receipted.as_deref(), Some("42"));
+    }
 }

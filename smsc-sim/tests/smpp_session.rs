@@ -186,6 +186,41 @@ async fn window_overflow_is_refused_with_msgqful() {
 }
 
 #[tokio::test]
+async fn a_pipelined_burst_gets_every_response_and_receipt() {
+    // More PDUs at once than the session handles in one turn, and more output
+    // than one write batch, so bursts and batches are cut several times over.
+    let bulk = "[[accounts]]\nsystem_id = \"bulk\"\npassword = \"bulk-pw\"\nwindow = 1000\n";
+    let srv = Server::start(bulk, None).await;
+    let mut p = Peer::bound(srv.smpp, "bulk", "bulk-pw").await;
+    let n = 700;
+    let mut sent = std::collections::BTreeSet::new();
+    for i in 0..n {
+        let seq = p.next_seq();
+        p.send(seq, submit("447700900123", &format!("burst {i}"), 1))
+            .await;
+        sent.insert(seq);
+    }
+    let (mut ids, mut receipts) = (std::collections::BTreeSet::new(), 0);
+    while !sent.is_empty() || receipts < n {
+        let c = p.recv_command().await;
+        match c.id() {
+            CommandId::SubmitSmResp => {
+                assert_eq!(c.status(), CommandStatus::EsmeRok);
+                assert!(sent.remove(&c.sequence_number()), "one response per submit");
+                assert!(ids.insert(message_id(&c)), "ids are unique");
+            }
+            CommandId::DeliverSm => {
+                receipts += 1;
+                p.answer(&c).await;
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!((ids.len(), receipts), (n, n));
+    srv.stop().await;
+}
+
+#[tokio::test]
 async fn throughput_limit_answers_throttled_then_recovers() {
     let srv = Server::start("", None).await;
     let mut p = Peer::bound(srv.smpp, "slow", "slow-pw").await;

@@ -26,8 +26,8 @@ use std::net::SocketAddr;
 use std::pin::{Pin, pin};
 use std::sync::Arc;
 
-use futures::{FutureExt, StreamExt};
 use futures::stream::FuturesUnordered;
+use futures::{FutureExt, StreamExt};
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::time::Instant;
 use tokio_util::codec::FramedRead;
@@ -47,7 +47,7 @@ pub(crate) struct Reply {
 type ReplyFuture = Pin<Box<dyn Future<Output = Reply> + Send>>;
 
 /// PDUs already received that one turn of the session loop handles at most.
-const READ_BURST: usize = 1;
+const READ_BURST: usize = 64;
 
 /// How long a closing session keeps reading so its last PDUs are not reset away.
 const LINGER: std::time::Duration = std::time::Duration::from_secs(1);
@@ -161,11 +161,12 @@ impl Session {
                     // of this loop has a fixed cost, so what has already
                     // arrived is handled in this turn.
                     let mut item = item;
-                    for _ in 0..READ_BURST {
+                    for more in (0..READ_BURST).rev() {
                         if self.on_inbound(item).await.is_break() {
                             return;
                         }
-                        match reader.next().now_or_never() {
+                        // Polled only when the item it yields will be handled.
+                        match (more > 0).then(|| reader.next().now_or_never()).flatten() {
                             Some(next) => item = next,
                             None => break,
                         }

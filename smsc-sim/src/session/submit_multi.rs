@@ -9,8 +9,8 @@ use wire::smpp::rusmpp::types::COctetString;
 use wire::smpp::rusmpp::values::{DestAddress, UnsuccessSme};
 use wire::smpp::rusmpp::{Command, CommandId, CommandStatus, Pdu};
 
-use super::dispatch::error_resp;
 use super::convert::{addr, message_id};
+use super::dispatch::error_resp;
 use super::submit::store_and_route;
 use super::validate::Submission;
 use super::{Reply, Session};
@@ -126,4 +126,3 @@ fn is_message_wide(status: CommandStatus) -> bool {
             | CommandStatus::EsmeRinvdstnpi
     )
 }
-

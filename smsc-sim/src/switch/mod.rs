@@ -108,8 +108,12 @@ pub async fn run(core: Arc<Core>, SwitchInbox(mut rx): SwitchInbox) {
                     sw.replace_present(&m);
                     sw.schedule(*m);
                 }
-                Some(Cmd::Cancel(t, answer)) => { let _ = answer.send(sw.cancel(t)); }
-                Some(Cmd::Replace(r, answer)) => { let _ = answer.send(sw.replace(r).await); }
+                Some(Cmd::Cancel(t, answer)) => {
+                    let _ = answer.send(sw.cancel(t));
+                }
+                Some(Cmd::Replace(r, answer)) => {
+                    let _ = answer.send(sw.replace(r).await);
+                }
                 Some(Cmd::Alert(msisdn)) => sw.alert(&msisdn),
                 Some(Cmd::Outcome(id, outcome)) => sw.on_outcome(&id, outcome),
                 None => return,
