@@ -86,8 +86,9 @@ async fn main() -> anyhow::Result<()> {
         config.smsc.store.data_dir = Some(cli.data_dir.join("smsc"));
         config.gateway.store.data_dir = Some(cli.data_dir.join("gateway"));
     }
+    let shutdown = shutdown_signal();
     if cli.parts != switchboard::parts::Parts::ALL {
-        return switchboard::parts::run_parts(config, cli.parts, shutdown_signal()).await;
+        return switchboard::parts::run_parts(config, cli.parts, shutdown).await;
     }
     let stack = Stack::start(config).await?;
     let certs = stack.gateway_data.join("merchants").join("mer_demoshop");
@@ -126,28 +127,37 @@ async fn main() -> anyhow::Result<()> {
             "shop_http": stack.shop_http.to_string(),
         })
     );
-    shutdown_signal().await;
+    shutdown.await;
     eprintln!("stopping: the gateway unbinds, handsets detach, SMPP sessions close");
     stack.stop().await
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// SIGINT or SIGTERM. The handlers are installed when this is called, not
+/// when it is first polled: a signal sent right after the ready line (as
+/// scripts and tests do) must stop the stack cleanly, not kill it.
+fn shutdown_signal() -> impl Future<Output = ()> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let term = signal(SignalKind::terminate());
+        let int = signal(SignalKind::interrupt());
+        async move {
+            match (term, int) {
+                (Ok(mut term), Ok(mut int)) => {
+                    tokio::select! {
+                        _ = term.recv() => {},
+                        _ = int.recv() => {},
+                    }
+                }
+                // No handler could be installed: only Ctrl-C can stop us.
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
-            Err(_) => std::future::pending::<()>().await,
         }
-    };
+    }
     #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
+    async {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }

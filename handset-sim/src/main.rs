@@ -132,9 +132,10 @@ async fn serve(
     if let Some(listen) = http {
         config.http.listen = listen;
     }
+    let shutdown = shutdown_signal();
     let sim = HandsetSim::build(config).await?;
     println!("{}", sim.ready_line());
-    sim.run_until(shutdown_signal()).await
+    sim.run_until(shutdown).await
 }
 
 async fn run_client(api: &str, command: Command) -> ExitCode {
@@ -198,23 +199,32 @@ async fn run_client(api: &str, command: Command) -> ExitCode {
     }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// SIGINT or SIGTERM. The handlers are installed when this is called, not
+/// when it is first polled: a signal sent right after the ready line (as
+/// scripts and tests do) must stop the server cleanly, not kill it.
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let term = signal(SignalKind::terminate());
+        let int = signal(SignalKind::interrupt());
+        async move {
+            match (term, int) {
+                (Ok(mut term), Ok(mut int)) => {
+                    tokio::select! {
+                        _ = term.recv() => {},
+                        _ = int.recv() => {},
+                    }
+                }
+                // No handler could be installed: only Ctrl-C can stop us.
+                _ => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
             }
-            Err(_) => std::future::pending::<()>().await,
         }
-    };
+    }
     #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
+    async {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
