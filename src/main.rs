@@ -86,7 +86,8 @@ async fn main() -> anyhow::Result<()> {
         config.smsc.store.data_dir = Some(cli.data_dir.join("smsc"));
         config.gateway.store.data_dir = Some(cli.data_dir.join("gateway"));
     }
-    let shutdown = shutdown_signal();
+    let shutdown =
+        http_serve::shutdown_signal().context("installing the SIGINT/SIGTERM handlers")?;
     if cli.parts != switchboard::parts::Parts::ALL {
         return switchboard::parts::run_parts(config, cli.parts, shutdown).await;
     }
@@ -130,34 +131,4 @@ async fn main() -> anyhow::Result<()> {
     shutdown.await;
     eprintln!("stopping: the gateway unbinds, handsets detach, SMPP sessions close");
     stack.stop().await
-}
-
-/// SIGINT or SIGTERM. The handlers are installed when this is called, not
-/// when it is first polled: a signal sent right after the ready line (as
-/// scripts and tests do) must stop the stack cleanly, not kill it.
-fn shutdown_signal() -> impl Future<Output = ()> {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let term = signal(SignalKind::terminate());
-        let int = signal(SignalKind::interrupt());
-        async move {
-            match (term, int) {
-                (Ok(mut term), Ok(mut int)) => {
-                    tokio::select! {
-                        _ = term.recv() => {},
-                        _ = int.recv() => {},
-                    }
-                }
-                // No handler could be installed: only Ctrl-C can stop us.
-                _ => {
-                    let _ = tokio::signal::ctrl_c().await;
-                }
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    async {
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }

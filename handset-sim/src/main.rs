@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 use handset_sim::client::{Client, ClientError, DEFAULT_API};
 use handset_sim::{Config, HandsetSim};
@@ -132,7 +133,8 @@ async fn serve(
     if let Some(listen) = http {
         config.http.listen = listen;
     }
-    let shutdown = shutdown_signal();
+    let shutdown =
+        http_serve::shutdown_signal().context("installing the SIGINT/SIGTERM handlers")?;
     let sim = HandsetSim::build(config).await?;
     println!("{}", sim.ready_line());
     sim.run_until(shutdown).await
@@ -196,35 +198,5 @@ async fn run_client(api: &str, command: Command) -> ExitCode {
             eprintln!("handset-sim: {e}");
             ExitCode::FAILURE
         }
-    }
-}
-
-/// SIGINT or SIGTERM. The handlers are installed when this is called, not
-/// when it is first polled: a signal sent right after the ready line (as
-/// scripts and tests do) must stop the server cleanly, not kill it.
-fn shutdown_signal() -> impl std::future::Future<Output = ()> {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let term = signal(SignalKind::terminate());
-        let int = signal(SignalKind::interrupt());
-        async move {
-            match (term, int) {
-                (Ok(mut term), Ok(mut int)) => {
-                    tokio::select! {
-                        _ = term.recv() => {},
-                        _ = int.recv() => {},
-                    }
-                }
-                // No handler could be installed: only Ctrl-C can stop us.
-                _ => {
-                    let _ = tokio::signal::ctrl_c().await;
-                }
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    async {
-        let _ = tokio::signal::ctrl_c().await;
     }
 }

@@ -14,6 +14,9 @@
 //! - at shutdown the listener closes, requests in flight get `grace`, then
 //!   the remaining connections close.
 //!
+//! [`shutdown_signal`] is the SIGINT/SIGTERM future the binaries hand to
+//! their servers as the shutdown trigger.
+//!
 //! Each request carries the peer's [`ConnectInfo`], as with
 //! `into_make_service_with_connect_info`. The listener is any
 //! [`axum::serve::Listener`]: a plain `TcpListener`, or the gateway's TLS
@@ -37,6 +40,9 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 pub mod idle;
+mod signal;
+
+pub use signal::shutdown_signal;
 
 use idle::{Busy, Watched};
 

@@ -124,38 +124,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
-    let shutdown = shutdown_signal();
+    let shutdown =
+        http_serve::shutdown_signal().context("installing the SIGINT/SIGTERM handlers")?;
     let smsc = Smsc::build(config).await?;
     println!("{}", smsc.ready_line());
     smsc.run_until(shutdown).await
-}
-
-/// SIGINT or SIGTERM. The handlers are installed when this is called, not
-/// when it is first polled: a signal sent right after the ready line (as
-/// scripts and tests do) must stop the server cleanly, not kill it.
-fn shutdown_signal() -> impl std::future::Future<Output = ()> {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let term = signal(SignalKind::terminate());
-        let int = signal(SignalKind::interrupt());
-        async move {
-            match (term, int) {
-                (Ok(mut term), Ok(mut int)) => {
-                    tokio::select! {
-                        _ = term.recv() => {},
-                        _ = int.recv() => {},
-                    }
-                }
-                // No handler could be installed: only Ctrl-C can stop us.
-                _ => {
-                    let _ = tokio::signal::ctrl_c().await;
-                }
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    async {
-        let _ = tokio::signal::ctrl_c().await;
-    }
 }

@@ -69,7 +69,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     // Registered before the ready line: a supervisor that stops the
     // gateway as soon as it is ready gets a clean shutdown, not the
     // default action of SIGTERM.
-    let shutdown = shutdown_signal()?;
+    let shutdown = http_serve::shutdown_signal()?;
     tracing::info!(
         http = %gateway.http_addr(),
         merchant = %gateway.merchant_addr(),
@@ -81,28 +81,6 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<()> {
     stdout.flush()?;
     drop(stdout);
     gateway.run_until(shutdown).await
-}
-
-/// Resolves at the first SIGINT or SIGTERM; the handlers are in place when
-/// this returns.
-#[cfg(unix)]
-fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut int = signal(SignalKind::interrupt())?;
-    let mut term = signal(SignalKind::terminate())?;
-    Ok(async move {
-        tokio::select! {
-            _ = int.recv() => {},
-            _ = term.recv() => {},
-        }
-    })
-}
-
-#[cfg(not(unix))]
-fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
-    Ok(async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
 }
 
 #[cfg(test)]
