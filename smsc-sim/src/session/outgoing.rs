@@ -78,10 +78,11 @@ impl Session {
                 match item.kind {
                     OutgoingKind::Receipt(receipt_id) => {
                         Stats::inc(&self.core.stats.receipts_acked);
-                        if self.core.store.is_durable() {
-                            // Awaiting the group commit here would stall this
-                            // session's reading for a whole commit per receipt;
+                        if self.core.store.writes_wait_for_fsync() {
+                            // Awaiting an fdatasync here would stall this
+                            // session's reading for a whole sync per receipt;
                             // losing the ack in a crash only means a resend.
+                            // Without it the journal write returns at once.
                             let core = std::sync::Arc::clone(&self.core);
                             tokio::spawn(async move { ack_receipt(&core, receipt_id).await });
                         } else {

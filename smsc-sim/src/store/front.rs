@@ -152,6 +152,11 @@ impl Front {
         self.commits.load(Ordering::Relaxed)
     }
 
+    /// True in `Full` mode: a write returns only after an fdatasync.
+    pub fn waits_for_fsync(&self) -> bool {
+        self.syncer.is_some()
+    }
+
     /// fsyncs made in `Full` mode, shared by concurrent calls.
     pub fn syncs(&self) -> u64 {
         self.syncer

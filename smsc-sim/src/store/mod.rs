@@ -117,6 +117,17 @@ impl Store {
         }
     }
 
+    /// True when a write returns only after an fdatasync
+    /// ([`SyncMode::Full`]): callers on a latency-bound path may prefer not
+    /// to await it. Otherwise a write returns once its journal record is
+    /// written (or at once, in memory).
+    pub fn writes_wait_for_fsync(&self) -> bool {
+        match &self.backend {
+            Backend::Sqlite(s) => s.front.waits_for_fsync(),
+            Backend::Memory(_) => false,
+        }
+    }
+
     /// fsyncs made in [`SyncMode::Full`] (0 otherwise): concurrent calls
     /// share them, so with [`Store::commits`] this shows group commit.
     pub fn syncs(&self) -> u64 {
