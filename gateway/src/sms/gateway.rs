@@ -9,7 +9,7 @@
 
 use std::sync::{
     Arc, Mutex,
-    atomic::{AtomicU8, Ordering},
+    atomic::{AtomicBool, AtomicU8, Ordering},
 };
 
 use tokio::{sync::mpsc, task::JoinHandle};
@@ -19,12 +19,15 @@ use wire::msisdn::Msisdn;
 
 use super::{
     DeliveryReport, SendError, SentSms, SmscConfig, StartError,
-    link::{self, Failure, Link},
-    pdu::{self, Source},
+    link::{self, Failure, Link, MoSink},
+    mo::MoSms,
+    pdu::{self, Parts, Source},
 };
 
 /// Capacity of the delivery report stream; a full stream slows the SMSC down.
 const REPORTS: usize = 1024;
+/// Capacity of the MO stream; a full stream slows the SMSC down.
+const MO: usize = 256;
 
 /// One SMSC's state, for health checks and admin pages.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -41,6 +44,8 @@ pub struct SmsGateway {
     reference: AtomicU8,
     cancel: CancellationToken,
     tasks: Mutex<Vec<JoinHandle<()>>>,
+    mo: Mutex<Option<mpsc::Receiver<MoSms>>>,
+    mo_wanted: Arc<AtomicBool>,
 }
 
 impl std::fmt::Debug for SmsGateway {
@@ -79,6 +84,8 @@ impl SmsGateway {
         }
         prepared.sort_by_key(|(c, _)| c.priority);
         let (tx, rx) = mpsc::channel(REPORTS);
+        let (mo_tx, mo_rx) = mpsc::channel(MO);
+        let mo_wanted = Arc::new(AtomicBool::new(false));
         let cancel = CancellationToken::new();
         let (mut tasks, mut firsts, mut links) = (Vec::new(), Vec::new(), Vec::new());
         for (c, esmes) in prepared {
@@ -103,6 +110,10 @@ impl SmsGateway {
                     esme,
                     i == 0,
                     tx.clone(),
+                    MoSink {
+                        tx: mo_tx.clone(),
+                        wanted: mo_wanted.clone(),
+                    },
                     cancel.clone(),
                     first_tx,
                 )));
@@ -118,9 +129,22 @@ impl SmsGateway {
             reference: AtomicU8::new(rand::random()),
             cancel,
             tasks: Mutex::new(tasks),
+            mo: Mutex::new(Some(mo_rx)),
+            mo_wanted,
         };
         info!(smscs = ?gateway.status(), "SMS gateway started");
         Ok((gateway, rx))
+    }
+
+    /// The stream of mobile-originated messages from every SMSC, once: the
+    /// first call gets it, later calls `None`. Until it is taken, MO
+    /// messages are dropped (logged without their text).
+    pub fn take_mo(&self) -> Option<mpsc::Receiver<MoSms>> {
+        let rx = self.mo.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if rx.is_some() {
+            self.mo_wanted.store(true, Ordering::Release);
+        }
+        rx
     }
 
     /// The SMSCs in the order `send` tries them.
@@ -161,12 +185,44 @@ impl SmsGateway {
         if let Some(period) = valid_for {
             pdu::expire_after(&mut parts, period).map_err(SendError::Invalid)?;
         }
+        self.send_parts(msisdn, &parts, reference).await
+    }
+
+    /// As [`send`](Self::send), from a numeric sender (a service number the
+    /// handset can reply to) instead of the SMSC's configured `source_addr`.
+    pub async fn send_from(
+        &self,
+        msisdn: &Msisdn,
+        text: &str,
+        reference: &str,
+        sender: &str,
+    ) -> Result<SentSms, SendError> {
+        let concat_ref = self.reference.fetch_add(1, Ordering::Relaxed);
+        let mut parts = pdu::encode(text, concat_ref).map_err(SendError::Invalid)?;
+        parts.source = Some(pdu::numeric_source(sender).map_err(SendError::Invalid)?);
+        self.send_parts(msisdn, &parts, reference).await
+    }
+
+    /// A fresh concatenation reference, for callers that build [`Parts`]
+    /// themselves (binary messages).
+    pub fn next_reference(&self) -> u8 {
+        self.reference.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Sends already encoded parts with failover (see the module docs of
+    /// `sms`); `reference` only goes to the logs.
+    pub async fn send_parts(
+        &self,
+        msisdn: &Msisdn,
+        parts: &Parts,
+        reference: &str,
+    ) -> Result<SentSms, SendError> {
         for link in &self.links {
             if !link.is_up() {
                 warn!(smsc = %link.name, reference, "SMSC link down; trying the next one");
                 continue;
             }
-            match link.submit(msisdn, &parts).await {
+            match link.submit(msisdn, parts).await {
                 Ok(message_ids) => {
                     info!(smsc = %link.name, reference, ?message_ids, "SMS accepted");
                     return Ok(SentSms {

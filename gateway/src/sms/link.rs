@@ -10,7 +10,10 @@
 //! `max_rate`, and sorts failures into transient (try another SMSC),
 //! rejected and invalid.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{
+    Arc, Mutex,
+    atomic::{AtomicBool, Ordering},
+};
 
 use tokio::{
     sync::{mpsc, oneshot},
@@ -26,6 +29,7 @@ use wire::{
 use super::{
     DeliveryReport,
     ids::{self, IdFormat, RecentIds},
+    mo::{MoAssembler, MoSms},
     pace::Pacer,
     pdu::{self, Parts, Source},
     receipts,
@@ -50,6 +54,16 @@ pub struct Link {
     ids: RecentIds,
     sender: Mutex<Option<Esme>>,
     pacer: Pacer,
+    mo: Mutex<MoAssembler>,
+}
+
+/// Where MO messages go: nowhere until someone takes the receiver
+/// ([`super::SmsGateway::take_mo`]), so an unread channel never stalls the
+/// receipts that share the session.
+#[derive(Debug, Clone)]
+pub struct MoSink {
+    pub tx: mpsc::Sender<MoSms>,
+    pub wanted: Arc<AtomicBool>,
 }
 
 impl Link {
@@ -61,6 +75,7 @@ impl Link {
         max_rate: u32,
     ) -> Self {
         Link {
+            mo: Mutex::new(MoAssembler::new(name.clone())),
             name,
             priority,
             format,
@@ -124,6 +139,7 @@ pub async fn run_session(
     config: EsmeConfig,
     sends: bool,
     reports: mpsc::Sender<DeliveryReport>,
+    mo: MoSink,
     cancel: CancellationToken,
     first: oneshot::Sender<()>,
 ) {
@@ -149,7 +165,7 @@ pub async fn run_session(
                         event = events.recv() => event,
                     };
                     match event {
-                        Some(event) => on_event(&link, event, &reports).await,
+                        Some(event) => on_event(&link, event, &reports, &mo).await,
                         None => break,
                     }
                 }
@@ -176,7 +192,12 @@ pub async fn run_session(
     }
 }
 
-async fn on_event(link: &Link, event: Event, reports: &mpsc::Sender<DeliveryReport>) {
+async fn on_event(
+    link: &Link,
+    event: Event,
+    reports: &mpsc::Sender<DeliveryReport>,
+    mo: &MoSink,
+) {
     if let Some(fields) = event.receipt() {
         let at = receipts::now_ms();
         match receipts::report(&link.name, &fields, &link.ids, link.format, at) {
@@ -193,7 +214,22 @@ async fn on_event(link: &Link, event: Event, reports: &mpsc::Sender<DeliveryRepo
         Event::Bound(info) => info!(smsc = %link.name, peer = %info.system_id, "SMSC re-bound"),
         Event::Disconnected(reason) => warn!(smsc = %link.name, ?reason, "SMSC link down"),
         Event::ReconnectFailed(why) => warn!(smsc = %link.name, %why, "SMSC reconnect failed"),
-        // MO messages are not this module's business; their text is not logged.
-        _ => debug!(smsc = %link.name, "inbound message that is not a receipt ignored"),
+        Event::DeliverSm(sm) => {
+            let whole = link
+                .mo
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .accept(&sm, std::time::Instant::now(), receipts::now_ms());
+            // The text is not logged: a reply may carry a PIN.
+            match whole {
+                Some(sms) if mo.wanted.load(Ordering::Acquire) => {
+                    debug!(smsc = %link.name, from = %sms.from, to = %sms.to, "MO message");
+                    let _ = mo.tx.send(sms).await;
+                }
+                Some(sms) => debug!(smsc = %link.name, to = %sms.to, "MO message with no reader dropped"),
+                None => debug!(smsc = %link.name, "MO part held for reassembly"),
+            }
+        }
+        _ => debug!(smsc = %link.name, "inbound data_sm or alert ignored"),
     }
 }

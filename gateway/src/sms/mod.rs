@@ -21,6 +21,7 @@
 mod config;
 mod gateway;
 pub mod ids;
+mod mo;
 mod link;
 mod pace;
 pub mod pdu;
@@ -30,6 +31,7 @@ pub mod templates;
 pub use config::{BindKind, SmppPassword, SmscConfig, SmscTls};
 pub use gateway::{SmsGateway, SmscStatus};
 pub use ids::IdFormat;
+pub use mo::MoSms;
 pub use templates::Locale;
 
 /// What an SMSC accepted.

@@ -40,6 +40,9 @@ pub struct Parts {
     pub parts: Vec<(u8, Vec<u8>)>,
     /// validity_period of every part; empty leaves it to the SMSC.
     pub validity_period: String,
+    /// A sender other than the SMSC's configured `source_addr` (a service
+    /// number the handset can reply to); `None` keeps the configured one.
+    pub source: Option<Source>,
 }
 
 /// Encodes and segments `message`; `reference` is its concatenation reference.
@@ -57,6 +60,21 @@ pub fn encode(message: &str, reference: u8) -> Result<Parts, String> {
             .map(|s| (s.esm_class(esm::DEFAULT), s.data))
             .collect(),
         validity_period: String::new(),
+        source: None,
+    })
+}
+
+/// A numeric sender (a service number) as source address fields: national
+/// short codes (up to 8 digits) as TON unknown, longer numbers international.
+pub fn numeric_source(digits: &str) -> Result<Source, String> {
+    if digits.is_empty() || digits.len() > 20 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("sender {digits:?} is not 1-20 digits"));
+    }
+    let (ton, npi) = if digits.len() <= 8 { (0, 1) } else { (1, 1) };
+    Ok(Source {
+        addr: digits.to_string(),
+        ton,
+        npi,
     })
 }
 
@@ -75,6 +93,7 @@ pub fn submit_sm(
     parts: &Parts,
     (esm_class, data): &(u8, Vec<u8>),
 ) -> Result<SubmitSm, String> {
+    let source = parts.source.as_ref().unwrap_or(source);
     let addr = |v: &str| {
         COctetString::<1, 21>::from_string(v.to_string())
             .map_err(|_| format!("address {v:?} does not fit SMPP"))
@@ -173,6 +192,7 @@ mod tests {
             data_coding: 0x08,
             parts: vec![(0x40, vec![0, 1])],
             validity_period: String::new(),
+            source: None,
         };
         let sm = submit_sm(&source, &to(), &parts, &parts.parts[0]).unwrap();
         assert!(sm.validity_period.to_string().is_empty(), "SMSC default");
@@ -182,6 +202,24 @@ mod tests {
         assert_eq!(sm.destination_addr.to_string(), "447700900123");
         assert_eq!(sm.source_addr.to_string(), "ACME");
         assert!(encode("", 0).is_err());
+    }
+
+    #[test]
+    fn a_service_number_overrides_the_sender() {
+        let configured = Source {
+            addr: "ACME".into(),
+            ton: 5,
+            npi: 0,
+        };
+        let mut parts = encode("reply YES", 1).unwrap();
+        parts.source = Some(numeric_source("7000").unwrap());
+        let sm = submit_sm(&configured, &to(), &parts, &parts.parts[0]).unwrap();
+        assert_eq!(sm.source_addr.to_string(), "7000");
+        assert_eq!(u8::from(sm.source_addr_ton), 0);
+        let long = numeric_source("447700900999").unwrap();
+        assert_eq!((long.ton, long.npi), (1, 1));
+        assert!(numeric_source("70a0").is_err());
+        assert!(numeric_source("").is_err());
     }
 
     #[test]
