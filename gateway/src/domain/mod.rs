@@ -2,7 +2,8 @@
 //! everywhere after: [`Money`] in minor units of an ISO 4217 [`Currency`],
 //! the identifiers [`PaymentId`], [`MerchantId`] and [`CustomerId`], the
 //! shopper's [`OnlineIdentity`], the secrets [`Password`] and [`AuthCode`]
-//! (zeroized on drop, never printed by `Debug`), and [`PaymentState`].
+//! (zeroized on drop, never printed by `Debug`), [`PaymentState`] and
+//! [`PaymentMethod`].
 //!
 //! A value of one of these types is valid by construction: a `Money` parsed
 //! from "1.234" GBP or an alias with a space never exists, so code holding
@@ -11,6 +12,7 @@
 
 mod identity;
 mod ids;
+mod method;
 mod money;
 mod secret;
 mod state;
@@ -20,6 +22,7 @@ mod tests;
 
 pub use identity::{IdentityKind, OnlineIdentity};
 pub use ids::{CustomerId, MerchantId, PaymentId};
+pub use method::PaymentMethod;
 pub use money::{Currency, Money};
 pub use secret::{AuthCode, Password};
 pub use state::PaymentState;
@@ -42,4 +45,6 @@ pub enum DomainError {
     AuthCode,
     #[error("unknown payment state {0:?}")]
     State(String),
+    #[error("unknown payment method {0:?}")]
+    Method(String),
 }

@@ -192,12 +192,7 @@ pub async fn run_session(
     }
 }
 
-async fn on_event(
-    link: &Link,
-    event: Event,
-    reports: &mpsc::Sender<DeliveryReport>,
-    mo: &MoSink,
-) {
+async fn on_event(link: &Link, event: Event, reports: &mpsc::Sender<DeliveryReport>, mo: &MoSink) {
     if let Some(fields) = event.receipt() {
         let at = receipts::now_ms();
         match receipts::report(&link.name, &fields, &link.ids, link.format, at) {
@@ -215,18 +210,20 @@ async fn on_event(
         Event::Disconnected(reason) => warn!(smsc = %link.name, ?reason, "SMSC link down"),
         Event::ReconnectFailed(why) => warn!(smsc = %link.name, %why, "SMSC reconnect failed"),
         Event::DeliverSm(sm) => {
-            let whole = link
-                .mo
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .accept(&sm, std::time::Instant::now(), receipts::now_ms());
+            let whole = link.mo.lock().unwrap_or_else(|p| p.into_inner()).accept(
+                &sm,
+                std::time::Instant::now(),
+                receipts::now_ms(),
+            );
             // The text is not logged: a reply may carry a PIN.
             match whole {
                 Some(sms) if mo.wanted.load(Ordering::Acquire) => {
                     debug!(smsc = %link.name, from = %sms.from, to = %sms.to, "MO message");
                     let _ = mo.tx.send(sms).await;
                 }
-                Some(sms) => debug!(smsc = %link.name, to = %sms.to, "MO message with no reader dropped"),
+                Some(sms) => {
+                    debug!(smsc = %link.name, to = %sms.to, "MO message with no reader dropped")
+                }
                 None => debug!(smsc = %link.name, "MO part held for reassembly"),
             }
         }

@@ -108,7 +108,7 @@ mod tests {
         esm,
         rusmpp::{
             tlvs::MessageDeliveryRequestTlvValue as V,
-            types::{COctetString, OctetString},
+            types::{AnyOctetString, COctetString, OctetString},
             values::{DataCoding, MessagePayload},
         },
     };
@@ -117,8 +117,8 @@ mod tests {
 
     fn deliver(esm_class: u8, coding: u8, data: &[u8], tlvs: Vec<V>) -> DeliverSm {
         DeliverSm::builder()
-            .source_addr(COctetString::from_str("447700900101").unwrap())
-            .destination_addr(COctetString::from_str("7000").unwrap())
+            .source_addr(COctetString::from_string("447700900101".into()).unwrap())
+            .destination_addr(COctetString::from_string("7000".into()).unwrap())
             .esm_class(esm::esm_class(esm_class))
             .data_coding(DataCoding::from(coding))
             .short_message(OctetString::from_slice(data).unwrap())
@@ -152,7 +152,7 @@ mod tests {
     #[test]
     fn message_payload_and_ucs2() {
         let mut mo = MoAssembler::new("sim".into());
-        let payload = MessagePayload::new(OctetString::from_slice(&[0, b'N', 0, b'O']).unwrap());
+        let payload = MessagePayload::new(AnyOctetString::from_static_slice(&[0, b'N', 0, b'O']));
         let sm = deliver(0, 0x08, b"", vec![V::MessagePayload(payload)]);
         let got = mo.accept(&sm, Instant::now(), 1).map(|m| m.text);
         assert_eq!(got, Some("NO".to_string()));

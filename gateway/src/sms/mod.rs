@@ -21,8 +21,8 @@
 mod config;
 mod gateway;
 pub mod ids;
-mod mo;
 mod link;
+mod mo;
 mod pace;
 pub mod pdu;
 mod receipts;

@@ -9,11 +9,11 @@ use super::log::insert_event;
 use super::outbox::insert_webhook;
 use super::rows::{money, parsed};
 use super::{CreateOutcome, IdempotencyKey, NewPayment, Payment, PaymentUpdate, Store, StoreError};
-use crate::domain::{CustomerId, Money, PaymentId, PaymentState};
+use crate::domain::{CustomerId, Money, PaymentId, PaymentMethod, PaymentState};
 
 pub(super) const COLUMNS: &str = "id, merchant_id, order_id, amount_minor, currency, description, \
      return_url, customer_hint, state, customer_id, msisdn, bank_account, bank_reference, \
-     reason, created_at, updated_at, expires_at";
+     reason, created_at, updated_at, expires_at, method";
 
 pub(super) fn payment(row: &Row<'_>) -> rusqlite::Result<Payment> {
     Ok(Payment {
@@ -33,6 +33,7 @@ pub(super) fn payment(row: &Row<'_>) -> rusqlite::Result<Payment> {
         created_at: row.get(14)?,
         updated_at: row.get(15)?,
         expires_at: row.get(16)?,
+        method: parsed(row, 17)?,
     })
 }
 
@@ -127,7 +128,7 @@ fn update(
         "UPDATE payments SET state = COALESCE(?2, state), customer_id = COALESCE(?3, customer_id),
            msisdn = COALESCE(?4, msisdn), bank_account = COALESCE(?5, bank_account),
            bank_reference = COALESCE(?6, bank_reference), reason = COALESCE(?7, reason),
-           updated_at = ?8
+           updated_at = ?8, method = COALESCE(?9, method)
          WHERE id = ?1",
     )?
     .execute(params![
@@ -138,7 +139,8 @@ fn update(
         u.bank_account,
         u.bank_reference,
         u.reason,
-        now
+        now,
+        u.method.map(PaymentMethod::as_str)
     ])?;
     if let Some(e) = &u.event {
         insert_event(tx, id, now, &e.event, &e.detail)?;

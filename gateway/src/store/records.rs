@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::jobs::NewWebhook;
-use crate::domain::{CustomerId, MerchantId, Money, PaymentId, PaymentState};
+use crate::domain::{CustomerId, MerchantId, Money, PaymentId, PaymentMethod, PaymentState};
 
 /// Page size of [`PaymentFilter`] when none is given, and the largest.
 pub const DEFAULT_LIST_LIMIT: usize = 50;
@@ -44,6 +44,8 @@ pub struct Payment {
     pub bank_reference: Option<String>,
     /// Why the payment was declined or failed (for the merchant and logs).
     pub reason: Option<String>,
+    /// How the payment is authorized (sms_code until a mode takes it).
+    pub method: PaymentMethod,
     pub created_at: i64,
     pub updated_at: i64,
     pub expires_at: i64,
@@ -95,6 +97,8 @@ pub struct PaymentUpdate {
     pub bank_account: Option<String>,
     pub bank_reference: Option<String>,
     pub reason: Option<String>,
+    /// Recorded when a payment mode other than the SMS code takes it over.
+    pub method: Option<PaymentMethod>,
     pub event: Option<NewEvent>,
     /// Queued in the same transaction: a final state is never durable
     /// without its webhook.

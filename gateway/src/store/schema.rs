@@ -166,6 +166,9 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     ALTER TABLE code_sends ADD COLUMN ip TEXT;
     CREATE INDEX code_sends_at ON code_sends (at);",
+    // 3: how each payment is authorized (the payment modes of issue 8).
+    "ALTER TABLE payments ADD COLUMN method TEXT NOT NULL DEFAULT 'sms_code'
+        CHECK (method IN ('sms_code', 'handset_confirm', 'carrier', 'voucher'));",
 ];
 
 /// Opens (creating if needed) the database in `dir`, in WAL mode, migrated.

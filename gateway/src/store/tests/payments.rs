@@ -2,6 +2,7 @@
 //! timeline and webhook, the amount lock.
 
 use super::*;
+use crate::domain::PaymentMethod;
 use crate::domain::PaymentState::{self, *};
 use StoreError::StateConflict;
 
@@ -87,9 +88,11 @@ async fn updates_are_compare_and_set_and_final_is_final() {
         "{err:?}"
     );
 
+    assert_eq!(p.method, PaymentMethod::SmsCode, "the checkout default");
     let identify = PaymentUpdate {
         customer_id: Some(c),
         bank_account: Some("GB00alice1".into()),
+        method: Some(PaymentMethod::Voucher),
         ..PaymentUpdate::to(Identified)
             .expect(&[Created])
             .event("identified", "alice")
@@ -103,6 +106,7 @@ async fn updates_are_compare_and_set_and_final_is_final() {
         (Identified, Some(c), T0 + 1)
     );
     assert_eq!(p1.bank_account.as_deref(), Some("GB00alice1"));
+    assert_eq!(p1.method, PaymentMethod::Voucher);
 
     let finish = PaymentUpdate {
         bank_reference: Some("bank-1".into()),
