@@ -84,7 +84,8 @@ enum OnOff {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
+    // Every field escaped: text from the switch cannot forge log lines.
+    log_escape::fmt_builder()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
         )

@@ -65,7 +65,9 @@ async fn main() -> anyhow::Result<()> {
         Command::Bench(_) => "warn",
         _ => "info",
     };
-    tracing_subscriber::fmt()
+    // Every field escaped: system_ids, addresses and air-link text from
+    // peers cannot forge log lines.
+    log_escape::fmt_builder()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| default_level.into()),
