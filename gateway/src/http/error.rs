@@ -30,6 +30,13 @@ impl ApiError {
         ApiError::Status(StatusCode::BAD_REQUEST, msg.into())
     }
 
+    /// A JSON body axum could not take, with the status that says why: 413
+    /// over the body limit, 415 without a JSON content type, 422 for
+    /// fields of the wrong shape, 400 for broken syntax.
+    pub fn json_rejected(e: axum::extract::rejection::JsonRejection) -> ApiError {
+        ApiError::Status(e.status(), e.body_text())
+    }
+
     pub fn status(&self) -> StatusCode {
         use PaymentError as P;
         match self {
@@ -57,6 +64,8 @@ impl ApiError {
     pub fn code(&self) -> &'static str {
         use PaymentError as P;
         match self {
+            ApiError::Status(StatusCode::PAYLOAD_TOO_LARGE, _) => "payload_too_large",
+            ApiError::Status(StatusCode::UNSUPPORTED_MEDIA_TYPE, _) => "unsupported_media_type",
             ApiError::Status(..) => "bad_request",
             ApiError::Refused { code, .. } => code,
             ApiError::Internal(_) => "internal",

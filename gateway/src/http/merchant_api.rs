@@ -53,7 +53,7 @@ async fn create(
     body: Result<Json<CreatePayment>, axum::extract::rejection::JsonRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
     let (merchant, _) = merchant(&app, &peer).await?;
-    let Json(req) = body.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let Json(req) = body.map_err(ApiError::json_rejected)?;
     let key = match headers.get("idempotency-key") {
         Some(v) => {
             let k = v

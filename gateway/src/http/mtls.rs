@@ -4,8 +4,11 @@
 //! the handlers, which look it up in the merchant registry on every request
 //! (so a revoked merchant is refused at once, even on an open connection).
 //!
-//! Handshakes run in tasks of their own (bounded by a timeout) so a client
-//! that connects and says nothing cannot hold up the others.
+//! Handshakes run in tasks of their own, each bounded by the listener's
+//! header timeout, so a client that connects and says nothing cannot hold
+//! up the others; at most `max_connections` handshakes are in flight, and
+//! a connection beyond that is closed at accept, so a flood of silent
+//! connections costs a bounded number of sockets and tasks.
 
 use std::io;
 use std::net::SocketAddr;
@@ -15,11 +18,9 @@ use std::time::Duration;
 use axum::extract::connect_info::Connected;
 use axum::serve::{IncomingStream, Listener};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::mpsc;
+use tokio::sync::{Semaphore, mpsc};
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::server::TlsStream;
-
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Who is on the other end of a merchant API connection.
 #[derive(Debug, Clone)]
@@ -42,11 +43,18 @@ pub struct MtlsListener {
 }
 
 impl MtlsListener {
-    /// Accept on `tcp` until the listener is dropped.
-    pub fn new(tcp: TcpListener, config: Arc<rustls::ServerConfig>) -> io::Result<MtlsListener> {
+    /// Accept on `tcp` until the listener is dropped, with `limits`'
+    /// max_connections and header_timeout bounding the handshakes.
+    pub fn new(
+        tcp: TcpListener,
+        config: Arc<rustls::ServerConfig>,
+        limits: &super::serve::Limits,
+    ) -> io::Result<MtlsListener> {
         let local = tcp.local_addr()?;
         let (tx, ready) = mpsc::channel(64);
         let acceptor = TlsAcceptor::from(config);
+        let handshakes = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+        let timeout = limits.header_timeout;
         tokio::spawn(async move {
             loop {
                 let (stream, addr) = tokio::select! {
@@ -60,9 +68,15 @@ impl MtlsListener {
                         }
                     },
                 };
+                let Ok(permit) = handshakes.clone().try_acquire_owned() else {
+                    tracing::debug!(%addr, "merchant API: too many handshakes in flight; closed");
+                    drop(stream);
+                    continue;
+                };
                 let (acceptor, tx) = (acceptor.clone(), tx.clone());
                 tokio::spawn(async move {
-                    match tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(stream)).await {
+                    let _permit = permit;
+                    match tokio::time::timeout(timeout, acceptor.accept(stream)).await {
                         Ok(Ok(tls)) => {
                             let fingerprint = crate::pki::peer_fingerprint(tls.get_ref().1);
                             let _ = tx.send((tls, MerchantPeer { addr, fingerprint })).await;

@@ -55,7 +55,8 @@ pub fn document() -> Value {
                             "return_url": { "type": "string", "format": "uri" },
                             "customer_hint": { "type": "string" } } } } } },
                     "responses": { "201": resp("created", payment_ref.clone()), "200": resp("replayed (Idempotency-Key)", payment_ref.clone()),
-                                   "400": err("invalid request"), "403": err("unknown or revoked certificate"), "409": err("Idempotency-Key reused") }
+                                   "400": err("invalid request"), "403": err("unknown or revoked certificate"), "409": err("Idempotency-Key reused"),
+                                   "413": err("body over the limit (2 MiB)"), "415": err("not application/json"), "422": err("a field of the wrong type") }
                 },
                 "get": {
                     "summary": "List your payments, newest first",

@@ -247,7 +247,7 @@ impl Gateway {
         };
         let public = http::public_router(state.clone());
         let merchants = http::merchant_router(state);
-        let mtls = MtlsListener::new(merchant, tls)?;
+        let mtls = MtlsListener::new(merchant, tls, &limits)?;
         let grace = Duration::from_secs(5);
         let public_task = tokio::spawn(http::serve::serve(
             http,

@@ -179,7 +179,7 @@ pub(super) async fn register(
     State(app): State<AppState>,
     body: Result<Json<RegisterBody>, JsonRejection>,
 ) -> Result<(StatusCode, Json<Value>), ApiError> {
-    let Json(body) = body.map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let Json(body) = body.map_err(ApiError::json_rejected)?;
     let r = registration(body).map_err(ApiError::bad_request)?;
     let name = r.name.clone();
     let at = now(&app);
