@@ -167,6 +167,7 @@ pub struct Core {
     pub cells: crate::air::Cells,
     pub journal: crate::journal::Journal,
     pub accounts: Accounts,
+    pub bind_guard: crate::bind_guard::BindGuard,
     pub store: Store,
     pub switch: SwitchHandle,
     pub faults: Arc<FaultEngine>,

@@ -67,6 +67,10 @@ pub struct SmppConfig {
     /// Connections open at once on the SMPP listeners (plain and TLS
     /// together, bound or not); more are closed at accept. 1-100000.
     pub max_connections: usize,
+    /// Refused binds per (peer IP, system_id) and minute before that pair's
+    /// binds are refused unchecked for the rest of the minute (password
+    /// guessing). 0 turns it off.
+    pub max_bind_failures_per_min: u32,
 }
 
 impl Default for SmppConfig {
@@ -81,6 +85,7 @@ impl Default for SmppConfig {
             drain_timeout: Duration::from_secs(5),
             tls: None,
             max_connections: 1000,
+            max_bind_failures_per_min: 20,
         }
     }
 }

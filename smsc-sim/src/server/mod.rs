@@ -90,6 +90,7 @@ impl Smsc {
             cells: crate::air::Cells::default(),
             journal: crate::journal::Journal::new(clock),
             accounts: Accounts::new(config.accounts.iter().cloned()),
+            bind_guard: crate::bind_guard::BindGuard::new(config.smpp.max_bind_failures_per_min),
             store,
             switch,
             faults: Arc::new(FaultEngine::from_config(&config.faults)),

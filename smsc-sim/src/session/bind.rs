@@ -63,8 +63,17 @@ impl Session {
                 .send(error_resp(id, CommandStatus::EsmeRbindfail, seq))
                 .await;
         }
+        let (ip, now) = (self.peer.ip(), tokio::time::Instant::now());
+        if self.core.bind_guard.is_blocked(ip, &req.system_id, now) {
+            // Refused unchecked: the password is not even compared.
+            Stats::inc(&self.core.stats.bind_failures);
+            return self
+                .send(error_resp(id, CommandStatus::EsmeRbindfail, seq))
+                .await;
+        }
         match self.core.accounts.bind(&req.system_id, &req.password, kind) {
             Ok(guard) => {
+                self.core.bind_guard.succeeded(ip, &req.system_id);
                 Stats::inc(&self.core.stats.binds_total);
                 tracing::info!(peer = %self.peer, system_id = %req.system_id, ?kind, version = req.interface_version, "bound");
                 self.bound = Some(Bound {
@@ -82,6 +91,10 @@ impl Session {
             Err(status) => {
                 Stats::inc(&self.core.stats.bind_failures);
                 tracing::info!(peer = %self.peer, system_id = %req.system_id, ?status, "bind refused");
+                if self.core.bind_guard.failed(ip, &req.system_id, now) {
+                    tracing::warn!(peer = %self.peer, system_id = %req.system_id,
+                        "too many refused binds: this address's binds of this system_id are refused unchecked for a minute");
+                }
                 self.send(error_resp(id, status, seq)).await
             }
         }
