@@ -1,7 +1,8 @@
 //! Attacks on the gateway over real HTTP (127.0.0.1:0) and on its
 //! process: session fixation on the checkout pages, CSRF on the JSON
 //! checkout API and the admin side, SMS pumping (per address, per number,
-//! per number prefix, and the admin view of it), a payee or amount changed
+//! per number prefix, and the admin view of it; per address behind a
+//! trusted reverse proxy), a payee or amount changed
 //! behind the store's back after a code was issued, log injection, and the
 //! generated backup codes at start.
 
@@ -24,5 +25,7 @@ mod logs;
 mod payee;
 #[path = "security/prefix.rs"]
 mod prefix;
+#[path = "security/proxy.rs"]
+mod proxy;
 #[path = "security/pumping.rs"]
 mod pumping;

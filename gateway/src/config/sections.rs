@@ -31,6 +31,9 @@ pub struct HttpConfig {
     /// saying nothing, or kept alive between requests) before it closes,
     /// on either listener. 1-3600, default 60.
     pub idle_timeout_s: u64,
+    /// Reverse proxies (addresses or CIDR blocks) whose X-Forwarded-For
+    /// names the shopper for per-IP limits; default none (the TCP peer).
+    pub trusted_proxies: Vec<crate::http::client_ip::Cidr>,
 }
 
 impl HttpConfig {
@@ -52,6 +55,7 @@ impl Default for HttpConfig {
             max_connections: 1024,
             header_timeout_s: 10,
             idle_timeout_s: 60,
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -21,16 +21,16 @@ mod view;
 pub use guard::HEADER as CSRF_HEADER;
 pub use view::{CheckoutView, TerminalView};
 
-use std::net::SocketAddr;
 
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::middleware;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 
-use super::{ApiError, AppState, client_ip, payment_id};
+use super::client_ip::ClientIp;
+use super::{ApiError, AppState, payment_id};
 use crate::domain::Password;
 use crate::payments::IdentifyRequest;
 use view::view;
@@ -71,7 +71,7 @@ pub struct IdentifyBody {
 
 async fn identify(
     State(app): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Path(id): Path<String>,
     Json(body): Json<IdentifyBody>,
 ) -> Result<Json<CheckoutView>, ApiError> {
@@ -84,7 +84,7 @@ async fn identify(
         password,
         terminal: body.terminal,
         account: body.account,
-        ip: client_ip(addr),
+        ip,
     };
     let done = app.payments.identify(&id, req).await?;
     app.payments.store().clear_checkout_session(&id).await?;
@@ -99,7 +99,7 @@ pub struct CodeBody {
 
 async fn code(
     State(app): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Path(id): Path<String>,
     headers: HeaderMap,
     Json(body): Json<CodeBody>,
@@ -108,7 +108,7 @@ async fn code(
     session::require(&app, &id, &headers).await?;
     let done = app
         .payments
-        .confirm(&id, &body.code, &client_ip(addr))
+        .confirm(&id, &body.code, &ip)
         .await?;
     Ok(Json(view(&app.payments, &done.payment).await?))
 }
@@ -123,7 +123,7 @@ pub struct ResendBody {
 /// let a cross-site form with a plain-text body trigger an SMS.
 async fn resend(
     State(app): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Path(id): Path<String>,
     headers: HeaderMap,
     Json(body): Json<ResendBody>,
@@ -132,7 +132,7 @@ async fn resend(
     session::require(&app, &id, &headers).await?;
     let p = app
         .payments
-        .resend(&id, body.terminal, &client_ip(addr))
+        .resend(&id, body.terminal, &ip)
         .await?;
     Ok(Json(view(&app.payments, &p).await?))
 }

@@ -12,6 +12,7 @@
 pub mod admin;
 pub mod checkout_api;
 pub mod checkout_pages;
+pub mod client_ip;
 mod error;
 pub mod merchant_api;
 pub mod mtls;
@@ -47,6 +48,8 @@ pub struct AppState {
     pub ca: Arc<Ca>,
     /// The SMSC links' states, for `/ready`.
     pub smsc_status: SmscStatusFn,
+    /// Reverse proxies whose `X-Forwarded-For` is believed ([`client_ip`]).
+    pub trusted_proxies: Arc<[client_ip::Cidr]>,
 }
 
 /// Reads the SMSC links' states (the SMS gateway's, or a test's fixed list).
@@ -100,7 +103,8 @@ pub(crate) fn payment_id(id: &str) -> Result<crate::domain::PaymentId, ApiError>
         .map_err(|_| ApiError::Payment(crate::payments::PaymentError::NotFound))
 }
 
-/// The client's address, from the connection (for per-IP limits).
+/// The TCP peer's address. Handlers of shopper requests take
+/// [`client_ip::ClientIp`] instead, which also knows trusted proxies.
 pub fn client_ip(addr: SocketAddr) -> String {
     addr.ip().to_string()
 }

@@ -147,6 +147,7 @@ impl Gateway {
                 let sms = Arc::clone(&sms);
                 Arc::new(move || sms.status())
             },
+            trusted_proxies: Arc::from(config.http.trusted_proxies.as_slice()),
         };
         Ok(Gateway {
             state,

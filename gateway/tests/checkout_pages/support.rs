@@ -85,6 +85,8 @@ pub struct Options {
     pub policy: CodePolicy,
     /// Keep the store in `Harness::data` (a file) instead of memory.
     pub file_store: bool,
+    /// `[http] trusted_proxies`.
+    pub trusted_proxies: Vec<gateway::http::client_ip::Cidr>,
 }
 
 impl Default for Options {
@@ -94,6 +96,7 @@ impl Default for Options {
             admin_token: None,
             policy: CodePolicy::default(),
             file_store: false,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -220,6 +223,7 @@ impl Harness {
             secure_cookies: false,
             ca: Arc::new(Ca::load_or_create(dir.path()).expect("ca")),
             smsc_status: Arc::new(Vec::new),
+            trusted_proxies: Arc::from(o.trusted_proxies.clone()),
         };
         let service =
             public_router(app.clone()).into_make_service_with_connect_info::<SocketAddr>();

@@ -6,11 +6,10 @@
 //! status the JSON API would give. A payment that moved on meanwhile
 //! (final, or past this step) is a 303 to whatever it shows now.
 
-use std::net::SocketAddr;
 
 use axum::Form;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{ConnectInfo, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use serde::Deserialize;
@@ -19,7 +18,8 @@ use super::views::{self, Notice};
 use super::{Csrf, HtmlError, html, load, page_path, see_other, session};
 use crate::domain::{Password, PaymentState};
 use crate::http::pages::{CodeNotice, IdentifyNotice};
-use crate::http::{ApiError, AppState, client_ip};
+use crate::http::client_ip::ClientIp;
+use crate::http::{ApiError, AppState};
 use crate::payments::{IdentifyRequest, PaymentError};
 use crate::store::Payment;
 
@@ -136,7 +136,7 @@ fn terminal_id(field: Option<String>) -> Result<Option<i64>, HtmlError> {
 
 pub(super) async fn identify(
     State(app): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Path(id): Path<String>,
     headers: HeaderMap,
     form: Result<Form<IdentifyForm>, FormRejection>,
@@ -166,7 +166,7 @@ pub(super) async fn identify(
         password,
         terminal,
         account: f.account.filter(|a| !a.trim().is_empty()),
-        ip: client_ip(addr),
+        ip,
     };
     let e = match app.payments.identify(&p.id, req).await {
         Ok(_) => return session::start(&app, &p, see_other(&page_path(&p.id))).await,
@@ -185,7 +185,7 @@ pub(super) async fn identify(
 
 pub(super) async fn code(
     State(app): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Path(id): Path<String>,
     headers: HeaderMap,
     form: Result<Form<CodeForm>, FormRejection>,
@@ -198,7 +198,7 @@ pub(super) async fn code(
     require_session(&app, &p, &csrf).await?;
     // People copy codes with spaces ("483 920"); the digits are what count.
     let code: String = f.code.chars().filter(|c| !c.is_whitespace()).collect();
-    let e = match app.payments.confirm(&p.id, &code, &client_ip(addr)).await {
+    let e = match app.payments.confirm(&p.id, &code, &ip).await {
         Ok(_) => return Ok(see_other(&page_path(&p.id))),
         Err(e) => e,
     };
@@ -213,7 +213,7 @@ pub(super) async fn code(
 
 pub(super) async fn resend(
     State(app): State<AppState>,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    ClientIp(ip): ClientIp,
     Path(id): Path<String>,
     headers: HeaderMap,
     form: Result<Form<ResendForm>, FormRejection>,
@@ -225,7 +225,7 @@ pub(super) async fn resend(
     };
     require_session(&app, &p, &csrf).await?;
     let terminal = terminal_id(f.terminal)?;
-    let e = match app.payments.resend(&p.id, terminal, &client_ip(addr)).await {
+    let e = match app.payments.resend(&p.id, terminal, &ip).await {
         Ok(_) => return Ok(see_other(&format!("{}?notice=sent", page_path(&p.id)))),
         Err(e) => e,
     };
