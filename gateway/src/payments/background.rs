@@ -14,6 +14,9 @@ use crate::sms::DeliveryReport;
 use crate::store::{DeliveryStatus, Store};
 use crate::webhooks::WebhookOutbox;
 
+/// Receipts remembered for recognising repeats (about 100 bytes each).
+const RECENT_RECEIPTS: usize = 100_000;
+
 impl PaymentService {
     /// Finish what a stop cut short: payments whose code was used but whose
     /// outcome was never written go to the bank again. The bank keys
@@ -58,9 +61,15 @@ impl PaymentService {
         }
     }
 
-    /// Record each delivery receipt on its code and payment.
+    /// Record each delivery receipt on its code and payment; a receipt the
+    /// SMSC sends again (same id and stat, after a crash) is recorded once.
     pub async fn run_receipts(self, mut reports: mpsc::Receiver<DeliveryReport>) {
+        let mut seen = super::seen_receipts::SeenReceipts::new(RECENT_RECEIPTS);
         while let Some(r) = reports.recv().await {
+            if !seen.first_time(&r.smsc, &r.message_id, &r.stat) {
+                tracing::debug!(id = r.message_id, stat = r.stat, "repeated receipt ignored");
+                continue;
+            }
             let status = match r.stat.as_str() {
                 "DELIVRD" => DeliveryStatus::Delivered,
                 "ENROUTE" | "ACCEPTD" | "SCHEDUL" => DeliveryStatus::Sent,

@@ -22,6 +22,7 @@ mod merchant;
 mod notify;
 mod pumping;
 mod resend;
+mod seen_receipts;
 mod webhook_body;
 
 use std::sync::Arc;
