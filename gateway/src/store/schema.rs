@@ -169,6 +169,24 @@ const MIGRATIONS: &[&str] = &[
     // 3: how each payment is authorized (the payment modes of issue 8).
     "ALTER TABLE payments ADD COLUMN method TEXT NOT NULL DEFAULT 'sms_code'
         CHECK (method IN ('sms_code', 'handset_confirm', 'carrier', 'voucher'));",
+    // handset confirmation (issue 8 part 1): the customer's payment PIN
+    // with its own lockout, and the pushes waiting for a reply from the phone.
+    "ALTER TABLE customers ADD COLUMN pin_hash TEXT;
+    ALTER TABLE customers ADD COLUMN pin_failures INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE customers ADD COLUMN pin_locked INTEGER NOT NULL DEFAULT 0;
+    CREATE TABLE pushes (
+        payment_id  TEXT    PRIMARY KEY REFERENCES payments (id),
+        reference   TEXT    NOT NULL,
+        msisdn      TEXT    NOT NULL,
+        customer_id INTEGER NOT NULL REFERENCES customers (id),
+        status      TEXT    NOT NULL DEFAULT 'pending'
+            CHECK (status IN ('pending', 'confirmed', 'declined', 'refused', 'failed')),
+        created_at  INTEGER NOT NULL,
+        expires_at  INTEGER NOT NULL,
+        answered_at INTEGER,
+        UNIQUE (msisdn, reference)
+    ) WITHOUT ROWID;
+    CREATE INDEX pushes_pending ON pushes (msisdn, created_at) WHERE status = 'pending';",
 ];
 
 /// Opens (creating if needed) the database in `dir`, in WAL mode, migrated.
