@@ -187,6 +187,23 @@ const MIGRATIONS: &[&str] = &[
         UNIQUE (msisdn, reference)
     ) WITHOUT ROWID;
     CREATE INDEX pushes_pending ON pushes (msisdn, created_at) WHERE status = 'pending';",
+    // The bank's instructions to open or cancel the SMS payment method for
+    // an account (registration from the bank), kept per reference so a
+    // repeated instruction is answered the same, and each account's state.
+    "CREATE TABLE bank_enrolments (
+        account    TEXT    PRIMARY KEY,
+        msisdn     TEXT    NOT NULL,
+        status     TEXT    NOT NULL CHECK (status IN ('open', 'cancelled')),
+        updated_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE TABLE bank_instructions (
+        reference TEXT    PRIMARY KEY,
+        action    TEXT    NOT NULL CHECK (action IN ('open', 'cancel')),
+        account   TEXT    NOT NULL,
+        msisdn    TEXT    NOT NULL,
+        customers INTEGER NOT NULL,
+        at        INTEGER NOT NULL
+    ) WITHOUT ROWID;",
 ];
 
 /// Opens (creating if needed) the database in `dir`, in WAL mode, migrated.
