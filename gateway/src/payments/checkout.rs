@@ -90,7 +90,7 @@ impl PaymentService {
             return Err(PaymentError::WrongState(PaymentState::Declined));
         }
         let terminals = inner.store.terminals(customer.id).await?;
-        let accounts = inner.store.customer_accounts(customer.id).await?;
+        let accounts = inner.store.payable_accounts(customer.id).await?;
         let account = match &req.account {
             Some(a) if accounts.contains(a) => a.clone(),
             Some(_) => {
@@ -137,7 +137,7 @@ impl PaymentService {
     }
 
     /// Why this customer may not pay `p`, if a limit forbids it.
-    async fn limit_refusal(
+    pub(super) async fn limit_refusal(
         &self,
         customer: &crate::store::Customer,
         p: &Payment,
@@ -177,7 +177,7 @@ impl PaymentService {
             return Err(PaymentError::WrongState(p.state));
         }
         let customer = p.customer_id.ok_or(PaymentError::WrongState(p.state))?;
-        let accounts = self.inner.store.customer_accounts(customer).await?;
+        let accounts = self.inner.store.payable_accounts(customer).await?;
         if !accounts.iter().any(|a| a == account) {
             return Err(PaymentError::Invalid(
                 "no such account for this customer".into(),

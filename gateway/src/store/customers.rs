@@ -50,7 +50,7 @@ fn insert_identity(
     Ok(())
 }
 
-fn insert_terminal(
+pub(super) fn insert_terminal(
     tx: &Transaction<'_>,
     id: CustomerId,
     t: &NewTerminal,

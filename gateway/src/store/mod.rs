@@ -17,6 +17,7 @@
 //! a clock. `schema` migrates; the area files (`customers`, `merchants`,
 //! `payments`, `codes`, `outbox`, `log`) hold the statements.
 
+mod bank_link;
 mod codes;
 mod customers;
 mod error;
@@ -43,6 +44,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
+pub use bank_link::{BankInstruction, BankOutcome, SmsMethodAction};
 pub use error::StoreError;
 pub use jobs::{
     AuditEntry, CodeRecord, DeliveryStatus, NewCode, NewWebhook, WebhookJob, WebhookRecord,

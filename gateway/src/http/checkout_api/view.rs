@@ -64,7 +64,7 @@ pub(crate) async fn view(payments: &PaymentService, p: &Payment) -> Result<Check
     let code = store.latest_code(&p.id).await?;
     let (terminals, accounts) = match p.customer_id {
         Some(c) if !p.state.is_final() => {
-            (store.terminals(c).await?, store.customer_accounts(c).await?)
+            (store.terminals(c).await?, store.payable_accounts(c).await?)
         }
         _ => (Vec::new(), Vec::new()),
     };

@@ -2,6 +2,7 @@
 //! migrations against a file in a temporary directory, and the shared
 //! checks on both backends.
 
+mod bank_link;
 mod codes;
 mod customers;
 mod durable;
