@@ -53,6 +53,8 @@ pub struct Config {
     /// `[sim_swap]`: ask the operator whether the SIM changed before
     /// sending a code (absent: no check).
     pub sim_swap: Option<crate::operator::SimSwapConfig>,
+    /// `[bank_link]`: registration from the bank (absent: off).
+    pub bank_link: sections::BankLinkConfig,
     pub customers: Vec<CustomerFixture>,
     pub merchants: Vec<MerchantFixture>,
     pub bank_accounts: Vec<BankAccountFixture>,

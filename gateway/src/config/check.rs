@@ -85,6 +85,14 @@ impl Config {
                 format!("must be at least {MIN_ADMIN_TOKEN_LEN} characters"),
             ));
         }
+        if let Some(token) = &self.bank_link.token
+            && token.len() < MIN_ADMIN_TOKEN_LEN
+        {
+            return Err(invalid(
+                "bank_link.token",
+                format!("must be at least {MIN_ADMIN_TOKEN_LEN} characters"),
+            ));
+        }
         self.passwords
             .params()
             .validate()

@@ -110,6 +110,24 @@ impl fmt::Debug for AdminConfig {
     }
 }
 
+/// `[bank_link]`: the customer's bank may open and cancel the SMS payment
+/// method for its accounts (`POST /bank/v1/sms-method`) with this bearer
+/// token; absent, that endpoint does not exist.
+#[derive(Clone, PartialEq, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct BankLinkConfig {
+    pub token: Option<String>,
+}
+
+impl fmt::Debug for BankLinkConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let token = self.token.as_ref().map(|_| "<redacted>");
+        f.debug_struct("BankLinkConfig")
+            .field("token", &token)
+            .finish()
+    }
+}
+
 /// `[lockout]`: wrong passwords before the identity locks, and wrong backup
 /// codes before only an administrator can unlock it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]

@@ -63,7 +63,7 @@ pub fn router() -> Router<AppState> {
 
 /// Why a request is not an administrator's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Denied {
+pub(super) enum Denied {
     /// No token configured: the admin side does not exist.
     Off,
     /// Token missing or wrong.
@@ -71,7 +71,7 @@ enum Denied {
 }
 
 /// Checks `presented` against the configured token.
-fn authorize(configured: Option<&str>, presented: Option<&str>) -> Result<(), Denied> {
+pub(super) fn authorize(configured: Option<&str>, presented: Option<&str>) -> Result<(), Denied> {
     let configured = configured.filter(|t| !t.is_empty()).ok_or(Denied::Off)?;
     match presented {
         Some(p) if !p.is_empty() && same_token(configured, p) => Ok(()),
@@ -86,7 +86,7 @@ fn same_token(a: &str, b: &str) -> bool {
 }
 
 /// The token of an `Authorization: Bearer <token>` header.
-fn bearer(headers: &HeaderMap) -> Option<&str> {
+pub(super) fn bearer(headers: &HeaderMap) -> Option<&str> {
     let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
     let (scheme, token) = value.split_once(' ')?;
     scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())

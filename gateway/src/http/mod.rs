@@ -10,6 +10,7 @@
 //! Every JSON failure goes through [`ApiError`].
 
 pub mod admin;
+pub mod bank_link;
 pub mod checkout_api;
 pub mod checkout_pages;
 pub mod client_ip;
@@ -48,6 +49,8 @@ pub struct AppState {
     pub ca: Arc<Ca>,
     /// The SMSC links' states, for `/ready`.
     pub smsc_status: SmscStatusFn,
+    /// The bank's bearer token for [`bank_link`]; None turns it off.
+    pub bank_link_token: Option<Arc<str>>,
     /// Reverse proxies whose `X-Forwarded-For` is believed ([`client_ip`]).
     pub trusted_proxies: Arc<[client_ip::Cidr]>,
 }
@@ -86,6 +89,7 @@ pub fn public_router(state: AppState) -> Router {
         .merge(checkout_api::router(state.clone()))
         .merge(checkout_pages::router())
         .merge(admin::router())
+        .merge(bank_link::router())
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY))
 }

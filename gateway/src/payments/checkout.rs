@@ -99,7 +99,7 @@ impl PaymentService {
                 ));
             }
             None => accounts.first().cloned().ok_or_else(|| {
-                PaymentError::Invalid("the customer has no linked account".into())
+                PaymentError::Invalid("the customer has no linked account that may pay by SMS code".into())
             })?,
         };
         let mut u = PaymentUpdate::to(PaymentState::Identified)

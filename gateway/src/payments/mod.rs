@@ -13,6 +13,7 @@
 //! how messages leave (an SMPP pool in production, a fake in unit tests).
 
 pub mod background;
+mod bank_link;
 mod checkout;
 mod clock;
 mod code;
@@ -30,6 +31,7 @@ use std::time::Duration;
 
 use futures::future::BoxFuture;
 
+pub use bank_link::{BankInstructionResult, confirmation_text};
 pub use checkout::{Identified, IdentifyRequest, mask_account};
 pub use clock::Clock;
 pub use confirm::Confirmed;

@@ -148,6 +148,7 @@ impl Gateway {
                 Arc::new(move || sms.status())
             },
             trusted_proxies: Arc::from(config.http.trusted_proxies.as_slice()),
+            bank_link_token: config.bank_link.token.as_deref().map(Arc::from),
         };
         Ok(Gateway {
             state,

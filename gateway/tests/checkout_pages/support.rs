@@ -87,6 +87,8 @@ pub struct Options {
     pub file_store: bool,
     /// `[http] trusted_proxies`.
     pub trusted_proxies: Vec<gateway::http::client_ip::Cidr>,
+    /// `[bank_link] token`.
+    pub bank_link_token: Option<String>,
 }
 
 impl Default for Options {
@@ -97,6 +99,7 @@ impl Default for Options {
             policy: CodePolicy::default(),
             file_store: false,
             trusted_proxies: Vec::new(),
+            bank_link_token: None,
         }
     }
 }
@@ -224,6 +227,7 @@ impl Harness {
             ca: Arc::new(Ca::load_or_create(dir.path()).expect("ca")),
             smsc_status: Arc::new(Vec::new),
             trusted_proxies: Arc::from(o.trusted_proxies.clone()),
+            bank_link_token: o.bank_link_token.as_deref().map(Arc::from),
         };
         let service =
             public_router(app.clone()).into_make_service_with_connect_info::<SocketAddr>();
