@@ -171,6 +171,7 @@ async fn an_unreachable_smsc_gives_an_honest_error_and_keeps_the_payment_open() 
         password: gateway::domain::Password::new("alice-pass-1".into()).expect("password"),
         terminal: None,
         account: None,
+        send_to: None,
         ip: "127.0.0.1".into(),
     };
     let err = tokio::time::timeout(Duration::from_secs(10), payments.identify(&p.id, identify))

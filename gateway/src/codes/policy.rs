@@ -38,6 +38,11 @@ pub struct CodePolicySettings {
     pub per_ip_checks_per_min: u32,
     pub prefix_digits: u8,
     pub per_prefix_10min: u32,
+    /// Send the code to a number the shopper types at checkout that is not
+    /// one of their registered terminals. Off: with a stolen password, the
+    /// code could then go to the thief's own phone, and the second channel
+    /// would protect nothing.
+    pub allow_unregistered_terminal: bool,
 }
 
 impl Default for CodePolicySettings {
@@ -55,6 +60,7 @@ impl Default for CodePolicySettings {
             per_ip_checks_per_min: 30,
             prefix_digits: 8,
             per_prefix_10min: 1000,
+            allow_unregistered_terminal: false,
         }
     }
 }
@@ -74,6 +80,7 @@ pub struct CodePolicy {
     per_ip_checks_per_min: u32,
     prefix_digits: u8,
     per_prefix_10min: u32,
+    allow_unregistered_terminal: bool,
 }
 
 impl Default for CodePolicy {
@@ -163,6 +170,7 @@ impl TryFrom<CodePolicySettings> for CodePolicy {
             per_ip_checks_per_min: s.per_ip_checks_per_min,
             prefix_digits: s.prefix_digits,
             per_prefix_10min: s.per_prefix_10min,
+            allow_unregistered_terminal: s.allow_unregistered_terminal,
         })
     }
 }
@@ -212,6 +220,10 @@ impl CodePolicy {
     /// Codes sent to all numbers of one prefix per 10 minutes.
     pub fn per_prefix_10min(&self) -> u32 {
         self.per_prefix_10min
+    }
+    /// Whether the shopper may name a number that is not registered.
+    pub fn allow_unregistered_terminal(&self) -> bool {
+        self.allow_unregistered_terminal
     }
     /// The windows every code send is checked against, in the issuing
     /// transaction: per number (10 minutes, hour) and per prefix.

@@ -67,6 +67,8 @@ pub struct IdentifyBody {
     password: String,
     terminal: Option<i64>,
     account: Option<String>,
+    /// Another number for the code (`[codes] allow_unregistered_terminal`).
+    send_to: Option<String>,
 }
 
 async fn identify(
@@ -84,6 +86,7 @@ async fn identify(
         password,
         terminal: body.terminal,
         account: body.account,
+        send_to: body.send_to,
         ip,
     };
     let done = app.payments.identify(&id, req).await?;

@@ -19,6 +19,9 @@ pub struct IdentifyRequest {
     pub terminal: Option<i64>,
     /// The linked bank account to pay from; default the first.
     pub account: Option<String>,
+    /// A number to send the code to that need not be registered; only
+    /// when `[codes] allow_unregistered_terminal` is on.
+    pub send_to: Option<String>,
     /// The shopper's address, for per-IP limits.
     pub ip: String,
 }
@@ -64,6 +67,7 @@ impl PaymentService {
         if !matches!(p.state, PaymentState::Created | PaymentState::Identified) {
             return Err(PaymentError::WrongState(p.state));
         }
+        let send_to = self.named_number(&req)?;
         let now = self.now();
         // An identity that does not even parse is refused like a wrong one.
         let Ok(identity) = OnlineIdentity::parse(&req.identity) else {
@@ -99,7 +103,9 @@ impl PaymentService {
                 ));
             }
             None => accounts.first().cloned().ok_or_else(|| {
-                PaymentError::Invalid("the customer has no linked account that may pay by SMS code".into())
+                PaymentError::Invalid(
+                    "the customer has no linked account that may pay by SMS code".into(),
+                )
             })?,
         };
         let mut u = PaymentUpdate::to(PaymentState::Identified)
@@ -111,14 +117,30 @@ impl PaymentService {
         u.customer_id = Some(customer.id);
         u.bank_account = Some(account);
         let p = inner.store.update_payment(&p.id, u, self.now()).await?;
-        let msisdn = match self.pick_terminal(&p, req.terminal).await {
-            Ok(m) => m,
-            Err(_) if req.terminal.is_none() => {
-                return Err(PaymentError::Invalid(
-                    "the customer has no registered terminal".into(),
-                ));
+        let msisdn = match send_to {
+            Some(number) => {
+                if !terminals.iter().any(|t| t.msisdn == number) {
+                    // Only the last digits: the timeline is shown to admins.
+                    let detail = format!(
+                        "code to a number the shopper named, ending {}",
+                        tail(&number)
+                    );
+                    inner
+                        .store
+                        .add_event(&p.id, self.now(), "unregistered_terminal", &detail)
+                        .await?;
+                }
+                number
             }
-            Err(e) => return Err(e),
+            None => match self.pick_terminal(&p, req.terminal).await {
+                Ok(m) => m,
+                Err(_) if req.terminal.is_none() => {
+                    return Err(PaymentError::Invalid(
+                        "the customer has no registered terminal".into(),
+                    ));
+                }
+                Err(e) => return Err(e),
+            },
         };
         let chosen = PaymentUpdate {
             msisdn: Some(msisdn.clone()),
@@ -134,6 +156,33 @@ impl PaymentService {
             terminals,
             accounts,
         })
+    }
+
+    /// The number the shopper named instead of a registered terminal,
+    /// checked before the password: refused unless the policy allows it.
+    fn named_number(&self, req: &IdentifyRequest) -> Result<Option<String>, PaymentError> {
+        let Some(raw) = req
+            .send_to
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        else {
+            return Ok(None);
+        };
+        if !self.inner.policy.allow_unregistered_terminal() {
+            return Err(PaymentError::Invalid(
+                "codes go only to the customer's registered terminals".into(),
+            ));
+        }
+        if req.terminal.is_some() {
+            return Err(PaymentError::Invalid(
+                "choose a registered terminal or another number, not both".into(),
+            ));
+        }
+        let number: wire::msisdn::Msisdn = raw
+            .parse()
+            .map_err(|e| PaymentError::Invalid(format!("send_to: {e}")))?;
+        Ok(Some(number.as_str().to_owned()))
     }
 
     /// Why this customer may not pay `p`, if a limit forbids it.
@@ -195,6 +244,12 @@ impl PaymentService {
             .update_payment(&p.id, u, self.now())
             .await?)
     }
+}
+
+/// The last four characters of `s`.
+fn tail(s: &str) -> &str {
+    let start = s.char_indices().rev().nth(3).map_or(0, |(i, _)| i);
+    &s[start..]
 }
 
 /// "GB33SWBK00000000000102" -> "••••0102": enough to tell accounts apart.

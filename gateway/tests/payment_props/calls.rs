@@ -39,6 +39,7 @@ pub fn identify_request(how: SignIn) -> IdentifyRequest {
         password: Password::new(password.into()).expect("password"),
         terminal: None,
         account: None,
+        send_to: None,
         ip: IP.into(),
     }
 }

@@ -33,6 +33,8 @@ pub(super) struct IdentifyForm {
     method: Option<String>,
     terminal: Option<String>,
     account: Option<String>,
+    /// Another number for the code, when the policy shows the field.
+    send_to: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -166,6 +168,7 @@ pub(super) async fn identify(
         password,
         terminal,
         account: f.account.filter(|a| !a.trim().is_empty()),
+        send_to: f.send_to.filter(|n| !n.trim().is_empty()),
         ip,
     };
     let e = match app.payments.identify(&p.id, req).await {

@@ -64,6 +64,7 @@ pub(super) async fn render(
         identity: n.identity.clone(),
         notice: n.identify,
         cancel_action: None,
+        other_number: app.payments.policy().allow_unregistered_terminal(),
     }))
 }
 

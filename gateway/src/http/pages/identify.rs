@@ -25,6 +25,9 @@ pub struct IdentifyView {
     pub notice: Option<IdentifyNotice>,
     /// POST target that cancels the payment, if the shopper may cancel.
     pub cancel_action: Option<String>,
+    /// Offer a field for a number that is not registered (the
+    /// `allow_unregistered_terminal` policy).
+    pub other_number: bool,
 }
 
 /// Why page 1 is shown again; each maps to one fixed, generic text.
@@ -89,18 +92,28 @@ pub fn identify_page(v: &IdentifyView) -> String {
 <legend>Confirm the payment with</legend>
 <label class="choice"><input type="radio" name="method" value="sms" checked> <span>SMS code to my registered phone</span></label>
 </fieldset>
-<button type="submit" class="primary">Continue</button>
+{other}<button type="submit" class="primary">Continue</button>
 </form>
 "#,
         action = escape(&v.action),
         csrf = csrf_field(&v.csrf_token),
         identity = escape(&v.identity),
+        other = if v.other_number { OTHER_NUMBER } else { "" },
     ));
     if let Some(cancel) = &v.cancel_action {
         body.push_str(&cancel_form(cancel, &v.csrf_token));
     }
     page("Pay", Some(Step::SignIn), &body)
 }
+
+/// The field for a number that is not registered; empty means the
+/// registered phone.
+const OTHER_NUMBER: &str = r#"<div class="field">
+<label for="send_to">Or send the code to another phone (optional)</label>
+<input id="send_to" name="send_to" type="tel" maxlength="20" autocomplete="tel" inputmode="tel" aria-describedby="send-to-hint">
+<p class="hint" id="send-to-hint">International format, for example 447700900123. Leave empty to use your registered phone.</p>
+</div>
+"#;
 
 #[cfg(test)]
 pub(super) mod tests {
@@ -117,6 +130,7 @@ pub(super) mod tests {
             identity: String::new(),
             notice: None,
             cancel_action: Some("/checkout/pay_abc/cancel".into()),
+            other_number: false,
         }
     }
 
