@@ -143,5 +143,8 @@ impl Config {
                 resolve(&mut tls.ca_pem_path);
             }
         }
+        if let Some(ca) = &mut self.webhooks.ca_pem_path {
+            resolve(ca);
+        }
     }
 }

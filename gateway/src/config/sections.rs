@@ -147,25 +147,50 @@ impl Default for LockoutConfig {
 }
 
 /// `[webhooks]`: delivery attempts before an outbox row is given up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct WebhooksConfig {
     pub max_attempts: u32,
+    /// PEM file of certificates trusted for https:// webhook URLs besides
+    /// the system's roots (relative to the config file).
+    pub ca_pem_path: Option<PathBuf>,
 }
 
 impl Default for WebhooksConfig {
     fn default() -> Self {
-        WebhooksConfig { max_attempts: 20 }
+        WebhooksConfig {
+            max_attempts: 20,
+            ca_pem_path: None,
+        }
     }
 }
 
 impl WebhooksConfig {
-    /// The worker's settings: its defaults with these attempts.
+    /// The worker's settings: its defaults with these attempts (the extra
+    /// roots are read by [`WebhooksConfig::extra_roots`]).
     pub fn worker_config(&self) -> crate::webhooks::WebhookConfig {
         crate::webhooks::WebhookConfig {
             max_attempts: self.max_attempts,
             ..crate::webhooks::WebhookConfig::default()
         }
+    }
+
+    /// The certificates of `ca_pem_path`, or why they cannot be used.
+    pub fn extra_roots(&self) -> Result<Vec<reqwest::Certificate>, String> {
+        let Some(path) = &self.ca_pem_path else {
+            return Ok(Vec::new());
+        };
+        let pem = std::fs::read(path)
+            .map_err(|e| format!("webhooks.ca_pem_path {}: {e}", path.display()))?;
+        let roots = reqwest::Certificate::from_pem_bundle(&pem)
+            .map_err(|e| format!("webhooks.ca_pem_path {}: {e}", path.display()))?;
+        if roots.is_empty() {
+            return Err(format!(
+                "webhooks.ca_pem_path {}: no certificate in the file",
+                path.display()
+            ));
+        }
+        Ok(roots)
     }
 }
 

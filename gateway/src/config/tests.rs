@@ -173,6 +173,28 @@ fn relative_paths_follow_the_file() {
 }
 
 #[test]
+fn webhook_roots_are_read_from_the_file_next_to_the_config() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ca = crate::pki::Ca::load_or_create(dir.path()).expect("ca");
+    std::fs::write(dir.path().join("hooks-ca.pem"), ca.cert_pem()).expect("write");
+    std::fs::write(dir.path().join("junk.pem"), "not a certificate").expect("write");
+    let path = dir.path().join("gw.toml");
+    let with = |file: &str| {
+        std::fs::write(&path, format!("{SMSC}[webhooks]\nca_pem_path = \"{file}\"\n"))
+            .expect("write");
+        Config::from_file(&path).expect("parse")
+    };
+    let c = with("hooks-ca.pem");
+    assert_eq!(c.webhooks.ca_pem_path, Some(dir.path().join("hooks-ca.pem")));
+    assert_eq!(c.webhooks.extra_roots().expect("roots").len(), 1);
+    for bad in ["junk.pem", "missing.pem"] {
+        let e = with(bad).webhooks.extra_roots().expect_err(bad);
+        assert!(e.contains("webhooks.ca_pem_path") && e.contains(bad), "{e}");
+    }
+    assert!(Config::default().webhooks.extra_roots().expect("none").is_empty());
+}
+
+#[test]
 fn password_profiles_and_explicit_values() {
     let strong = Config::from_toml_str(&format!("{SMSC}[passwords]\nprofile = \"strong\"\n"))
         .expect("strong");

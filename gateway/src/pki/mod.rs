@@ -16,7 +16,7 @@
 
 mod ca;
 mod issue;
-mod tls;
+pub(crate) mod tls;
 
 #[cfg(test)]
 mod tests;

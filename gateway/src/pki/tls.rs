@@ -78,7 +78,7 @@ pub(super) fn check_keys_match(
         .map_err(|_| PkiError::KeyMismatch)
 }
 
-fn parse_certs(pem: &str) -> Result<Vec<CertificateDer<'static>>, PkiError> {
+pub(crate) fn parse_certs(pem: &str) -> Result<Vec<CertificateDer<'static>>, PkiError> {
     let certs = CertificateDer::pem_slice_iter(pem.as_bytes())
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| PkiError::Pem(e.to_string()))?;
@@ -88,6 +88,6 @@ fn parse_certs(pem: &str) -> Result<Vec<CertificateDer<'static>>, PkiError> {
     Ok(certs)
 }
 
-fn parse_key(pem: &str) -> Result<PrivateKeyDer<'static>, PkiError> {
+pub(crate) fn parse_key(pem: &str) -> Result<PrivateKeyDer<'static>, PkiError> {
     PrivateKeyDer::from_pem_slice(pem.as_bytes()).map_err(|e| PkiError::Pem(e.to_string()))
 }

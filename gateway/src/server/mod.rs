@@ -159,7 +159,10 @@ impl Gateway {
             merchant,
             tls,
             data_dir,
-            webhooks: config.webhooks.worker_config(),
+            webhooks: crate::webhooks::WebhookConfig {
+                extra_roots: config.webhooks.extra_roots().map_err(anyhow::Error::msg)?,
+                ..config.webhooks.worker_config()
+            },
             limits: config.http.limits(),
             _scratch: scratch,
         })

@@ -10,7 +10,9 @@ use axum::http::StatusCode;
 use tokio_util::sync::CancellationToken;
 
 use super::*;
-use harness::{MemOutbox, Recorded, SECRET, next, receiver, start, unix_now};
+use harness::{
+    MemOutbox, Recorded, SECRET, next, receiver, start, start_trusting, tls_receiver, unix_now,
+};
 
 #[tokio::test]
 async fn delivers_once_on_200_with_signed_headers() {
@@ -132,4 +134,38 @@ fn debug_never_shows_the_secret() {
         shown.contains("<redacted>") && !shown.contains("whsec"),
         "{shown}"
     );
+}
+
+#[tokio::test]
+async fn delivers_over_https_when_the_receiver_is_trusted() {
+    let cancel = CancellationToken::new();
+    let (url, ca_pem, mut seen) = tls_receiver(&cancel).await;
+    assert!(url.starts_with("https://"));
+
+    // An unknown CA: the TLS handshake fails, which is a failed attempt.
+    let (outbox, mut events) = MemOutbox::new();
+    outbox.push(1, &url);
+    let untrusting = start(&outbox, 1, &cancel);
+    assert_eq!(next(&mut events).await, Recorded::GaveUp(1));
+    assert!(seen.try_recv().is_err(), "nothing reached the receiver");
+    drop(untrusting);
+
+    // `[webhooks] ca_pem_path` trusts it: delivered, signed, once.
+    let (outbox, mut events) = MemOutbox::new();
+    outbox.push(2, &url);
+    let worker = start_trusting(&outbox, 3, &cancel, &[&ca_pem]);
+    assert_eq!(next(&mut events).await, Recorded::Delivered(2));
+    let (headers, body) = next(&mut seen).await;
+    assert_eq!(headers[EVENT_ID_HEADER], "evt_2");
+    assert!(verify(
+        SECRET,
+        headers[SIGNATURE_HEADER].to_str().unwrap(),
+        body.as_bytes(),
+        unix_now(),
+        Duration::from_secs(60)
+    ));
+    cancel.cancel();
+    tokio::time::timeout(Duration::from_secs(5), worker.stopped())
+        .await
+        .expect("worker stops");
 }

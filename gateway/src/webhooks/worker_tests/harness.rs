@@ -145,6 +145,47 @@ pub(super) async fn receiver(replies: &[StatusCode], cancel: &CancellationToken)
     (url, rx)
 }
 
+/// As [`receiver`], over HTTPS with a certificate from a fresh CA, which
+/// the system does not trust; returns the URL and that CA's PEM.
+pub(super) async fn tls_receiver(cancel: &CancellationToken) -> (String, String, Seen) {
+    let dir = tempfile::tempdir().unwrap();
+    let ca = crate::pki::Ca::load_or_create(dir.path()).unwrap();
+    let leaf = crate::pki::server_cert(&ca, &[]).unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(
+        crate::pki::tls::parse_certs(&leaf.cert_pem).unwrap(),
+        crate::pki::tls::parse_key(&leaf.key_pem).unwrap(),
+    )
+    .unwrap();
+    let (seen, rx) = mpsc::unbounded_channel();
+    let app = Router::new()
+        .route("/hook", post(hook))
+        .with_state(Arc::new(Receiver {
+            replies: Mutex::new(VecDeque::new()),
+            seen,
+        }));
+    let tcp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("https://{}/hook", tcp.local_addr().unwrap());
+    let limits = crate::http::serve::Limits {
+        max_connections: 16,
+        header_timeout: Duration::from_secs(5),
+        idle_timeout: Duration::from_secs(5),
+    };
+    let listener =
+        crate::http::mtls::MtlsListener::new(tcp, Arc::new(config), &limits).unwrap();
+    let stop = cancel.clone();
+    tokio::spawn(async move {
+        let served = axum::serve(listener, app).with_graceful_shutdown(stop.cancelled_owned());
+        served.await.unwrap();
+    });
+    (url, ca.cert_pem(), rx)
+}
+
 fn config(max_attempts: u32) -> WebhookConfig {
     WebhookConfig {
         poll_interval: Duration::from_millis(5),
@@ -166,8 +207,25 @@ pub(super) fn start(
     max_attempts: u32,
     cancel: &CancellationToken,
 ) -> WebhookWorker {
+    start_trusting(outbox, max_attempts, cancel, &[])
+}
+
+/// As [`start`], trusting the certificates of `roots_pem` for https://.
+pub(super) fn start_trusting(
+    outbox: &Arc<MemOutbox>,
+    max_attempts: u32,
+    cancel: &CancellationToken,
+    roots_pem: &[&str],
+) -> WebhookWorker {
     let outbox: Arc<dyn WebhookOutbox> = outbox.clone();
-    WebhookWorker::spawn(outbox, config(max_attempts), cancel.child_token()).unwrap()
+    let config = WebhookConfig {
+        extra_roots: roots_pem
+            .iter()
+            .map(|pem| reqwest::Certificate::from_pem(pem.as_bytes()).unwrap())
+            .collect(),
+        ..config(max_attempts)
+    };
+    WebhookWorker::spawn(outbox, config, cancel.child_token()).unwrap()
 }
 
 pub(super) fn unix_now() -> i64 {
