@@ -2,13 +2,15 @@
 //! HTML forms (CSRF cookie and field, masked number, code read from the
 //! fake SMS, result page, money moved), CSRF refusals, the generic sign-in
 //! failure, wrong codes, resend cooldown and a second terminal, escaping of
-//! merchant text, the status JSON, assets and headers.
+//! merchant text, the status JSON, assets and headers, the shopper's cancel.
 
 #[path = "checkout_pages/support.rs"]
 mod support;
 
 #[path = "checkout_pages/browser.rs"]
 mod browser;
+#[path = "checkout_pages/cancel.rs"]
+mod cancel;
 #[path = "checkout_pages/refusals.rs"]
 mod refusals;
 #[path = "checkout_pages/settlement.rs"]

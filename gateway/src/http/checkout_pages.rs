@@ -3,7 +3,7 @@
 //! `GET /checkout/{id}` shows the page the payment's state calls for
 //! (sign in, code entry, result; `views` fills the view structs of
 //! [`super::pages`] from the store). The forms post to
-//! `/checkout/{id}/identify`, `/code` and `/resend` (`forms`); each answer
+//! `/checkout/{id}/identify`, `/code`, `/resend` and `/cancel` (`forms`); each answer
 //! is a 303 back to the page (post/redirect/get) or the same page again
 //! with a fixed, generic notice. `GET /checkout/{id}/status` answers
 //! `{"delivery","state"}` for the page's polling script, and the stylesheet
@@ -18,8 +18,10 @@
 //! answer carries the pages' Content-Security-Policy, `Cache-Control:
 //! no-store`, `X-Frame-Options: DENY` and `Referrer-Policy: no-referrer`.
 //!
-//! There is no shopper cancel route: the payment service only lets the
-//! merchant cancel, so the pages render no cancel button.
+//! The sign-in and code pages carry a "Cancel payment and return" form
+//! (`/checkout/{id}/cancel`, CSRF-protected, after sign-in only from the
+//! signed-in browser); it cancels unless the money may already be moving,
+//! and the result page links back to the shop.
 
 mod failure;
 mod forms;
@@ -54,6 +56,7 @@ pub fn router() -> Router<AppState> {
         .route("/checkout/{id}/identify", post(forms::identify))
         .route("/checkout/{id}/code", post(forms::code))
         .route("/checkout/{id}/resend", post(forms::resend))
+        .route("/checkout/{id}/cancel", post(forms::cancel))
         .route("/checkout/{id}/status", get(status))
         .route(pages::CSS_PATH, get(css))
         .route(pages::JS_PATH, get(js))

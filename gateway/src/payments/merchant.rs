@@ -173,6 +173,20 @@ impl PaymentService {
         .await
     }
 
+    /// The shopper gives up on the checkout page: cancelled, unless the
+    /// money may already be moving (then `WrongState`).
+    pub async fn cancel_by_shopper(&self, id: &PaymentId) -> Result<Payment, PaymentError> {
+        let p = self.expire_if_due(self.payment(id).await?).await?;
+        self.finish(
+            &p,
+            PaymentState::Cancelled,
+            "cancelled",
+            "by the shopper",
+            None,
+        )
+        .await
+    }
+
     pub async fn list(&self, filter: PaymentFilter) -> Result<Vec<Payment>, PaymentError> {
         Ok(self.inner.store.list_payments(filter).await?)
     }
@@ -197,6 +211,9 @@ impl PaymentService {
         if !matches!(state, PaymentState::Succeeded) {
             u.reason = Some(detail.to_owned());
         }
+        // Only a settlement's own outcome may end a payment whose money
+        // may be moving.
+        u.unless_settling = matches!(state, PaymentState::Cancelled | PaymentState::Expired);
         u.bank_reference = bank_reference;
         if let Some(merchant) = self.inner.store.merchant(&p.merchant_id).await?
             && let Some(url) = merchant.webhook_url

@@ -10,7 +10,7 @@ use super::{DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, Payment, PaymentFilter, Store, S
 use crate::domain::{Currency, CustomerId};
 
 /// A payment whose code was used: its money may be moving.
-const SETTLING: &str =
+pub(super) const SETTLING: &str =
     "EXISTS (SELECT 1 FROM codes c WHERE c.payment_id = payments.id AND c.used = 1)";
 
 fn list(conn: &Connection, f: &PaymentFilter) -> Result<Vec<Payment>, StoreError> {

@@ -5,6 +5,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, params};
 
+use super::listing::SETTLING;
 use super::log::insert_event;
 use super::outbox::insert_webhook;
 use super::rows::{money, parsed};
@@ -123,6 +124,17 @@ fn update(
         return Err(StoreError::StateConflict {
             current: current.state,
         });
+    }
+    if u.unless_settling {
+        let sql = format!("SELECT {SETTLING} FROM payments WHERE id = ?1");
+        if tx
+            .prepare_cached(&sql)?
+            .query_row([id.as_str()], |r| r.get::<_, bool>(0))?
+        {
+            return Err(StoreError::StateConflict {
+                current: current.state,
+            });
+        }
     }
     tx.prepare_cached(
         "UPDATE payments SET state = COALESCE(?2, state), customer_id = COALESCE(?3, customer_id),

@@ -99,6 +99,10 @@ pub struct PaymentUpdate {
     pub reason: Option<String>,
     /// Recorded when a payment mode other than the SMS code takes it over.
     pub method: Option<PaymentMethod>,
+    /// Refuse (`StateConflict`) while the payment's money may be moving (a
+    /// used code, a confirmed push): cancel and expiry must not overtake a
+    /// settlement the bank may already have carried out.
+    pub unless_settling: bool,
     pub event: Option<NewEvent>,
     /// Queued in the same transaction: a final state is never durable
     /// without its webhook.

@@ -6,7 +6,6 @@
 //! status the JSON API would give. A payment that moved on meanwhile
 //! (final, or past this step) is a 303 to whatever it shows now.
 
-
 use axum::Form;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Path, State};
@@ -17,8 +16,8 @@ use serde::Deserialize;
 use super::views::{self, Notice};
 use super::{Csrf, HtmlError, html, load, page_path, see_other, session};
 use crate::domain::{Password, PaymentState};
-use crate::http::pages::{CodeNotice, IdentifyNotice};
 use crate::http::client_ip::ClientIp;
+use crate::http::pages::{CodeNotice, IdentifyNotice};
 use crate::http::{ApiError, AppState};
 use crate::payments::{IdentifyRequest, PaymentError};
 use crate::store::Payment;
@@ -49,6 +48,13 @@ pub(super) struct CodeForm {
 #[serde(deny_unknown_fields)]
 pub(super) struct ResendForm {
     terminal: Option<String>,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CancelForm {
     #[serde(default)]
     csrf_token: String,
 }
@@ -240,6 +246,28 @@ pub(super) async fn resend(
         _ => return other_failure(&p, e),
     };
     code_again(&app, &p, csrf, notice, e).await
+}
+
+/// The shopper cancels: before sign-in with the page's CSRF token, after
+/// it only from the signed-in browser. The result page then offers the
+/// way back to the shop; a payment whose money may be moving is not
+/// cancelled and its page shows what it is now.
+pub(super) async fn cancel(
+    State(app): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    form: Result<Form<CancelForm>, FormRejection>,
+) -> Result<Response, HtmlError> {
+    let p = load(&app, &id).await?;
+    let Form(f) = form.map_err(|_| HtmlError::bad_request())?;
+    let Some(csrf) = Csrf::check(&headers, &f.csrf_token) else {
+        return refuse_csrf(&app, &p, &headers).await;
+    };
+    require_session(&app, &p, &csrf).await?;
+    match app.payments.cancel_by_shopper(&p.id).await {
+        Ok(_) | Err(PaymentError::WrongState(_)) => Ok(see_other(&page_path(&p.id))),
+        Err(e) => other_failure(&p, e),
+    }
 }
 
 #[cfg(test)]

@@ -63,7 +63,7 @@ pub(super) async fn render(
         csrf_token: csrf_token.to_owned(),
         identity: n.identity.clone(),
         notice: n.identify,
-        cancel_action: None,
+        cancel_action: Some(format!("{base}/cancel")),
         other_number: app.payments.policy().allow_unregistered_terminal(),
     }))
 }
@@ -118,7 +118,7 @@ async fn code_view(
                 .collect(),
         },
         status_url: Some(format!("{base}/status")),
-        cancel_action: None,
+        cancel_action: Some(format!("{base}/cancel")),
     }))
 }
 
