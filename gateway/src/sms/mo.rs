@@ -13,11 +13,11 @@
 use std::time::{Duration, Instant};
 
 use wire::{
-    smpp::rusmpp::{
-        pdus::DeliverSm,
-        tlvs::{Tlv, TlvValue},
+    smpp::{
+        rusmpp::pdus::DeliverSm,
+        tlv::{self, SarTlvs},
     },
-    text::{Outcome, Part, Reassembler, Sar},
+    text::{Outcome, Part, Reassembler},
 };
 
 /// How long the first part of a concatenated MO waits for the others.
@@ -61,15 +61,12 @@ impl MoAssembler {
         let from = sm.source_addr.to_string();
         let to = sm.destination_addr.to_string();
         let tlvs = sm.tlvs();
-        let payload = tlvs.iter().find_map(|t| match t.value() {
-            Some(TlvValue::MessagePayload(p)) => Some(p.value.as_ref()),
-            _ => None,
-        });
+        let payload = tlv::message_payload(tlvs);
         let short = sm.short_message().as_ref();
         let udhi = u8::from(sm.esm_class) & 0x40 != 0;
-        let part = match (payload, sar(tlvs)) {
+        let part = match (payload, tlv::sar(tlvs)) {
             (Some(p), _) if short.is_empty() => Part::MessagePayload(p),
-            (_, Some(sar)) => Part::Sar { sar, data: short },
+            (_, SarTlvs::Complete(sar)) => Part::Sar { sar, data: short },
             _ => Part::ShortMessage { udhi, data: short },
         };
         match self.parts.accept(&from, &to, part, now) {
@@ -83,23 +80,6 @@ impl MoAssembler {
             Ok(Outcome::Waiting { .. } | Outcome::Duplicate) | Err(_) => None,
         }
     }
-}
-
-fn sar(tlvs: &[Tlv]) -> Option<Sar> {
-    let (mut r, mut total, mut seq) = (None, None, None);
-    for t in tlvs {
-        match t.value() {
-            Some(TlvValue::SarMsgRefNum(v)) => r = Some(*v),
-            Some(TlvValue::SarTotalSegments(v)) => total = Some(*v),
-            Some(TlvValue::SarSegmentSeqnum(v)) => seq = Some(*v),
-            _ => {}
-        }
-    }
-    Some(Sar {
-        msg_ref_num: r?,
-        total_segments: total?,
-        segment_seqnum: seq?,
-    })
 }
 
 #[cfg(test)]

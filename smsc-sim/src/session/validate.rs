@@ -4,6 +4,7 @@
 use wire::smpp::rusmpp::CommandStatus;
 use wire::smpp::rusmpp::tlvs::Tlv;
 use wire::smpp::rusmpp::tlvs::TlvValue;
+use wire::smpp::tlv::SarTlvs;
 
 use crate::message::{Address, Message, MessageState};
 
@@ -87,30 +88,14 @@ fn fits_one_message(data_coding: u8, udhi: bool, payload: &[u8]) -> bool {
     }
 }
 
-fn tlv_payload(tlvs: &[Tlv]) -> Option<Vec<u8>> {
-    tlvs.iter().find_map(|t| match t.value() {
-        Some(TlvValue::MessagePayload(p)) => Some(p.value.as_ref().to_vec()),
-        _ => None,
-    })
-}
-
+/// The SAR TLVs as (reference, total, sequence), with the statuses the
+/// spec gives for inconsistent or incomplete ones.
 fn tlv_sar(tlvs: &[Tlv]) -> Result<Option<(u16, u8, u8)>, CommandStatus> {
-    let mut r = None;
-    let mut total = None;
-    let mut seq = None;
-    for t in tlvs {
-        match t.value() {
-            Some(TlvValue::SarMsgRefNum(v)) => r = Some(*v),
-            Some(TlvValue::SarTotalSegments(v)) => total = Some(*v),
-            Some(TlvValue::SarSegmentSeqnum(v)) => seq = Some(*v),
-            _ => {}
-        }
-    }
-    match (r, total, seq) {
-        (None, None, None) => Ok(None),
-        (Some(r), Some(t), Some(s)) if t >= 1 && s >= 1 && s <= t => Ok(Some((r, t, s))),
-        (Some(_), Some(_), Some(_)) => Err(CommandStatus::EsmeRinvtlvval),
-        _ => Err(CommandStatus::EsmeRmissingtlv),
+    match wire::smpp::tlv::sar(tlvs) {
+        SarTlvs::Absent => Ok(None),
+        SarTlvs::Complete(s) => Ok(Some((s.msg_ref_num, s.total_segments, s.segment_seqnum))),
+        SarTlvs::Invalid => Err(CommandStatus::EsmeRinvtlvval),
+        SarTlvs::Incomplete => Err(CommandStatus::EsmeRmissingtlv),
     }
 }
 
@@ -147,7 +132,7 @@ impl Submission {
         if self.sm_default_msg_id != 0 {
             return Err(CommandStatus::EsmeRinvdftmsgid);
         }
-        let payload = match tlv_payload(&self.tlvs) {
+        let payload = match wire::smpp::tlv::message_payload(&self.tlvs).map(<[u8]>::to_vec) {
             Some(_) if !self.short_message.is_empty() => return Err(CommandStatus::EsmeRinvmsglen),
             Some(p) if p.len() > MAX_PAYLOAD => return Err(CommandStatus::EsmeRinvtlvlen),
             Some(p) => p,

@@ -6,6 +6,7 @@ pub mod esm;
 pub mod frame;
 pub mod status;
 pub mod time;
+pub mod tlv;
 
 pub use frame::{FrameCodec, FrameError, FramingError, Inbound, Outbound};
 pub use rusmpp;
