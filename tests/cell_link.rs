@@ -11,7 +11,6 @@ mod common;
 mod parts;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use parts::*;
@@ -65,21 +64,8 @@ async fn a_cell_link_dropped_under_load_loses_and_doubles_nothing() {
 
     let mut config = EsmeConfig::new(smsc.addr("smpp"), "tester", "test-pw");
     config.window = 50;
-    let (esme, mut events) = Esme::connect(config).await.expect("bind");
-    let receipts: Arc<Mutex<HashMap<String, Vec<String>>>> = Arc::default();
-    let collector = {
-        let receipts = receipts.clone();
-        tokio::spawn(async move {
-            while let Some(ev) = events.recv().await {
-                let Some(fields) = ev.receipt() else { continue };
-                let text = String::from_utf8_lossy(&fields.text).into_owned();
-                if let Ok(r) = wire::receipt::Receipt::parse(&text) {
-                    let mut all = receipts.lock().expect("receipts");
-                    all.entry(r.id).or_default().push(r.stat);
-                }
-            }
-        })
-    };
+    let (esme, events) = Esme::connect(config).await.expect("bind");
+    let (receipts, collector) = collect_receipts(events);
 
     let mut ids: HashMap<usize, String> = HashMap::new();
     let mut batch = tokio::task::JoinSet::new();

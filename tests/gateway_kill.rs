@@ -64,11 +64,6 @@ async fn balance(data: &std::path::Path, account: &str) -> i64 {
         .minor
 }
 
-const SHOPPERS: [(&str, &str, &str, &str); 2] = [
-    ("alice", "alice-pass-1", ALICE, "GB33SWBK00000000000101"),
-    ("bob", "bob-pass-1", BOB, "GB33SWBK00000000000102"),
-];
-const SHOP: &str = "GB33SWBK00000000009001";
 const EACH: usize = 4;
 
 /// The `i`th payment's amount, as the merchant API takes it and in pence:
@@ -209,5 +204,5 @@ async fn a_gateway_killed_during_confirms_debits_once_and_sends_every_webhook() 
         balance(&gateway_data, SHOPPERS[1].3).await,
         250_000 - paid[SHOPPERS[1].3]
     );
-    assert_eq!(balance(&gateway_data, SHOP).await, total);
+    assert_eq!(balance(&gateway_data, SHOP_ACCOUNT).await, total);
 }

@@ -14,11 +14,6 @@ use std::time::Duration;
 use parts::*;
 use serde_json::{Value, json};
 
-const SHOPPERS: [(&str, &str, &str, &str); 2] = [
-    ("alice", "alice-pass-1", ALICE, "GB33SWBK00000000000101"),
-    ("bob", "bob-pass-1", BOB, "GB33SWBK00000000000102"),
-];
-const SHOP: &str = "GB33SWBK00000000009001";
 const EACH: usize = 4;
 
 /// Distinct amounts, so each code SMS names its payment.
@@ -224,7 +219,7 @@ async fn a_gateway_killed_while_codes_go_out_leaves_every_payment_finishable() {
         assert_eq!(now, start - paid, "{account} debited once per payment");
     }
     let shop_now = bank
-        .balance(SHOP)
+        .balance(SHOP_ACCOUNT)
         .await
         .expect("bank")
         .expect("account")

@@ -75,25 +75,8 @@ async fn an_smsc_killed_under_load_delivers_every_acknowledged_message_once() {
     config.window = 100;
     config.reconnect.min = Duration::from_millis(50);
     config.reconnect.max = Duration::from_millis(500);
-    let (esme, mut events) = Esme::connect(config).await.expect("bind");
-    let receipts: Arc<Mutex<HashMap<String, Vec<String>>>> = Arc::default();
-    let collector = {
-        let receipts = receipts.clone();
-        tokio::spawn(async move {
-            while let Some(ev) = events.recv().await {
-                let Some(fields) = ev.receipt() else { continue };
-                let text = String::from_utf8_lossy(&fields.text).into_owned();
-                if let Ok(r) = wire::receipt::Receipt::parse(&text) {
-                    receipts
-                        .lock()
-                        .expect("receipts")
-                        .entry(r.id)
-                        .or_default()
-                        .push(r.stat);
-                }
-            }
-        })
-    };
+    let (esme, events) = Esme::connect(config).await.expect("bind");
+    let (receipts, collector) = collect_receipts(events);
 
     // The load: up to 100 submits in flight; the kill comes a third of the way in.
     let outcomes: Arc<Mutex<Outcomes>> = Arc::default();

@@ -8,8 +8,6 @@
 mod common;
 mod parts;
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use parts::*;
@@ -47,21 +45,8 @@ async fn messages_that_expire_while_the_smsc_is_down_get_expired_receipts_and_ar
     let mut config = EsmeConfig::new(smsc.addr("smpp"), "tester", "test-pw");
     config.reconnect.min = Duration::from_millis(50);
     config.reconnect.max = Duration::from_millis(500);
-    let (esme, mut events) = Esme::connect(config).await.expect("bind");
-    let receipts: Arc<Mutex<HashMap<String, Vec<String>>>> = Arc::default();
-    let collector = {
-        let receipts = receipts.clone();
-        tokio::spawn(async move {
-            while let Some(ev) = events.recv().await {
-                let Some(fields) = ev.receipt() else { continue };
-                let text = String::from_utf8_lossy(&fields.text).into_owned();
-                if let Ok(r) = wire::receipt::Receipt::parse(&text) {
-                    let mut all = receipts.lock().expect("receipts");
-                    all.entry(r.id).or_default().push(r.stat);
-                }
-            }
-        })
-    };
+    let (esme, events) = Esme::connect(config).await.expect("bind");
+    let (receipts, collector) = collect_receipts(events);
 
     let validity = format!("0000000000{VALIDITY_S:02}000R");
     let mut ids = Vec::new();

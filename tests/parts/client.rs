@@ -13,6 +13,15 @@ use super::{Part, Scratch};
 pub const ALICE: &str = "447700900101";
 pub const BOB: &str = "447700900102";
 
+/// Two fixture shoppers as (identity, password, phone, bank account);
+/// Alice starts with GBP 1000.00, Bob with GBP 2500.00.
+pub const SHOPPERS: [(&str, &str, &str, &str); 2] = [
+    ("alice", "alice-pass-1", ALICE, "GB33SWBK00000000000101"),
+    ("bob", "bob-pass-1", BOB, "GB33SWBK00000000000102"),
+];
+/// Demo Shop's account at the simulated bank.
+pub const SHOP_ACCOUNT: &str = "GB33SWBK00000000009001";
+
 pub async fn get(url: String) -> Value {
     reqwest::get(&url)
         .await

@@ -9,9 +9,13 @@
 
 mod client;
 mod proxy;
+mod receipts;
+#[allow(unused_imports)]
 pub use client::*;
 #[allow(unused_imports)]
 pub use proxy::Proxy;
+#[allow(unused_imports)]
+pub use receipts::{Receipts, collect_receipts};
 
 use std::fs::File;
 use std::io::{BufRead, BufReader};
