@@ -105,6 +105,40 @@ async fn require_session(app: &AppState, p: &Payment, csrf: &Csrf) -> Result<(),
     Ok(())
 }
 
+/// The forms of the code step carry a CSRF token.
+trait TokenField {
+    fn csrf_token(&self) -> &str;
+}
+
+macro_rules! token_field {
+    ($($t:ty),*) => {$(
+        impl TokenField for $t {
+            fn csrf_token(&self) -> &str {
+                &self.csrf_token
+            }
+        }
+    )*};
+}
+token_field!(CodeForm, ResendForm, CancelForm);
+
+/// A form of the code step that may act: the payment, the form and the
+/// browser's token, or the answer that refuses it (a bad form, a CSRF
+/// token that does not match, another browser after sign-in).
+async fn signed_form<T: TokenField>(
+    app: &AppState,
+    id: &str,
+    headers: &HeaderMap,
+    form: Result<Form<T>, FormRejection>,
+) -> Result<Result<(Payment, T, Csrf), Response>, HtmlError> {
+    let p = load(app, id).await?;
+    let Form(f) = form.map_err(|_| HtmlError::bad_request())?;
+    let Some(csrf) = Csrf::check(headers, f.csrf_token()) else {
+        return refuse_csrf(app, &p, headers).await.map(Err);
+    };
+    require_session(app, &p, &csrf).await?;
+    Ok(Ok((p, f, csrf)))
+}
+
 /// The code page again with `notice`, with the status `e` gets in JSON.
 async fn code_again(
     app: &AppState,
@@ -199,12 +233,10 @@ pub(super) async fn code(
     headers: HeaderMap,
     form: Result<Form<CodeForm>, FormRejection>,
 ) -> Result<Response, HtmlError> {
-    let p = load(&app, &id).await?;
-    let Form(f) = form.map_err(|_| HtmlError::bad_request())?;
-    let Some(csrf) = Csrf::check(&headers, &f.csrf_token) else {
-        return refuse_csrf(&app, &p, &headers).await;
+    let (p, f, csrf) = match signed_form(&app, &id, &headers, form).await? {
+        Ok(x) => x,
+        Err(refused) => return Ok(refused),
     };
-    require_session(&app, &p, &csrf).await?;
     // People copy codes with spaces ("483 920"); the digits are what count.
     let code: String = f.code.chars().filter(|c| !c.is_whitespace()).collect();
     let e = match app.payments.confirm(&p.id, &code, &ip).await {
@@ -227,12 +259,10 @@ pub(super) async fn resend(
     headers: HeaderMap,
     form: Result<Form<ResendForm>, FormRejection>,
 ) -> Result<Response, HtmlError> {
-    let p = load(&app, &id).await?;
-    let Form(f) = form.map_err(|_| HtmlError::bad_request())?;
-    let Some(csrf) = Csrf::check(&headers, &f.csrf_token) else {
-        return refuse_csrf(&app, &p, &headers).await;
+    let (p, f, csrf) = match signed_form(&app, &id, &headers, form).await? {
+        Ok(x) => x,
+        Err(refused) => return Ok(refused),
     };
-    require_session(&app, &p, &csrf).await?;
     let terminal = terminal_id(f.terminal)?;
     let e = match app.payments.resend(&p.id, terminal, &ip).await {
         Ok(_) => return Ok(see_other(&format!("{}?notice=sent", page_path(&p.id)))),
@@ -258,12 +288,10 @@ pub(super) async fn cancel(
     headers: HeaderMap,
     form: Result<Form<CancelForm>, FormRejection>,
 ) -> Result<Response, HtmlError> {
-    let p = load(&app, &id).await?;
-    let Form(f) = form.map_err(|_| HtmlError::bad_request())?;
-    let Some(csrf) = Csrf::check(&headers, &f.csrf_token) else {
-        return refuse_csrf(&app, &p, &headers).await;
+    let (p, _, _) = match signed_form(&app, &id, &headers, form).await? {
+        Ok(x) => x,
+        Err(refused) => return Ok(refused),
     };
-    require_session(&app, &p, &csrf).await?;
     match app.payments.cancel_by_shopper(&p.id).await {
         Ok(_) | Err(PaymentError::WrongState(_)) => Ok(see_other(&page_path(&p.id))),
         Err(e) => other_failure(&p, e),
