@@ -23,23 +23,25 @@ pub struct BankInstructionResult {
     pub confirmation_sent: bool,
 }
 
-/// The confirmation text; it names the account by its last digits only.
+/// The confirmation text; it names the account by its last four
+/// characters only, in words rather than the pages' "••••" (a bullet is not
+/// GSM 7-bit and would make the English text UCS-2, two messages long).
 pub fn confirmation_text(locale: Locale, action: SmsMethodAction, account: &str) -> String {
-    let account = mask_account(account);
+    let tail = mask_account(account).trim_start_matches('•').to_owned();
     match (locale, action) {
         (Locale::En, SmsMethodAction::Open) => format!(
-            "Your bank turned on payment by SMS code for account {account}. \
+            "Your bank turned on payment by SMS code for your account ending {tail}. \
              Not you? Call your bank now."
         ),
         (Locale::En, SmsMethodAction::Cancel) => format!(
-            "Your bank turned off payment by SMS code for account {account}. \
+            "Your bank turned off payment by SMS code for your account ending {tail}. \
              It can no longer pay online this way."
         ),
         (Locale::ZhCn, SmsMethodAction::Open) => {
-            format!("您的银行已为账户{account}开通短信验证码支付。如非本人操作，请立即联系银行。")
+            format!("您的银行已为尾号{tail}的账户开通短信验证码支付。如非本人操作，请立即联系银行。")
         }
         (Locale::ZhCn, SmsMethodAction::Cancel) => {
-            format!("您的银行已为账户{account}关闭短信验证码支付，该账户不能再以此方式在线支付。")
+            format!("您的银行已为尾号{tail}的账户关闭短信验证码支付，不能再以此方式在线支付。")
         }
     }
 }
