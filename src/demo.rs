@@ -17,6 +17,10 @@ use serde_json::{Value, json};
 use crate::merchant_client::Merchant;
 use crate::{Stack, StackConfig};
 
+mod handset_confirm;
+mod sealed_codes;
+mod vouchers;
+
 const ALICE: &str = "447700900101";
 const ALICE_ACCOUNT: &str = "GB33SWBK00000000000101";
 const SECRET: &str = "whsec_demo_run_0123456789abcdef";
@@ -74,6 +78,9 @@ pub async fn run(fixtures: &Path) -> anyhow::Result<()> {
 /// one, one line each), on the same stack.
 async fn every_mode(stack: &Stack) -> anyhow::Result<()> {
     checkout(stack).await?;
+    sealed_codes::run(stack).await?;
+    handset_confirm::run(stack).await?;
+    vouchers::run(stack).await?;
     Ok(())
 }
 

@@ -12,6 +12,7 @@ pub mod bench;
 pub mod demo;
 pub mod merchant_client;
 pub mod parts;
+pub mod pos;
 pub mod shop;
 pub mod stack;
 

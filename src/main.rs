@@ -43,6 +43,9 @@ enum Command {
     /// Run one scripted checkout end to end (in memory, free ports) and
     /// print each hop with its time; exit 0 only on success.
     Demo,
+    /// A merchant terminal (point of sale): charge a customer who confirms
+    /// on the phone (YES <ref> <PIN>), wait, print the receipt.
+    Pos(switchboard::pos::PosArgs),
     /// Benchmarks: print figures as a table and one JSON line.
     #[command(subcommand)]
     Bench(switchboard::bench::BenchCommand),
@@ -69,6 +72,7 @@ async fn main() -> anyhow::Result<()> {
     match &cli.command {
         Some(Command::Demo) => return switchboard::demo::run(&cli.fixtures).await,
         Some(Command::Bench(bench)) => return switchboard::bench::run(bench, &cli.fixtures).await,
+        Some(Command::Pos(pos)) => return switchboard::pos::run(pos).await,
         None => {}
     }
     let mut config = StackConfig::from_fixtures(&cli.fixtures)
@@ -97,6 +101,7 @@ async fn main() -> anyhow::Result<()> {
         "\nSwitchboard is running (Ctrl-C stops it)\n\
          \x20 demo shop         http://{shop}/   (buy, then pay with the code from the phone)\n\
          \x20 phones page       http://{phones}/\n\
+         \x20 POS terminal      http://{shop}/pos   (or: switchboard pos --customer alice --amount 12.50)\n\
          \x20 gateway checkout  http://{gw}/checkout/<payment id>\n\
          \x20 merchant API      https://localhost:{mport}/v1/payments  (mutual TLS)\n\
          \x20 SMSC admin API    http://{admin}/api/stats\n\

@@ -14,6 +14,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 
+#[derive(Clone)]
 pub struct Merchant {
     addr: SocketAddr,
     tls: Arc<rustls::ClientConfig>,

@@ -165,6 +165,7 @@ async fn returned(State(shop): State<Arc<Shop>>, Query(q): Query<Returned>) -> R
 /// Serve the shop on `listener` as the merchant `merchant` until the task is dropped.
 pub async fn serve(listener: TcpListener, merchant: Merchant) -> anyhow::Result<()> {
     let addr: SocketAddr = listener.local_addr()?;
+    let pos = crate::pos::page::router(merchant.clone());
     let shop = Arc::new(Shop {
         merchant,
         base: format!("http://{addr}"),
@@ -173,7 +174,8 @@ pub async fn serve(listener: TcpListener, merchant: Merchant) -> anyhow::Result<
         .route("/", get(index))
         .route("/buy", post(buy))
         .route("/return", get(returned))
-        .with_state(shop);
+        .with_state(shop)
+        .merge(pos);
     axum::serve(listener, app).await?;
     Ok(())
 }

@@ -55,6 +55,13 @@ pub struct Config {
     pub sim_swap: Option<crate::operator::SimSwapConfig>,
     /// `[bank_link]`: registration from the bank (absent: off).
     pub bank_link: sections::BankLinkConfig,
+    /// `[push]`: confirmation from the handset (service number, TTL, PIN lockout).
+    pub push: crate::payments::push::PushConfig,
+    /// `[vouchers]`: prepaid vouchers (float accounts, limits, lockout,
+    /// end-of-day return).
+    pub vouchers: crate::vouchers::VoucherConfig,
+    /// `[[carriers]]`: operators for "Pay with your phone bill" (carrier billing).
+    pub carriers: Vec<crate::carrier::CarrierConfig>,
     pub customers: Vec<CustomerFixture>,
     pub merchants: Vec<MerchantFixture>,
     pub bank_accounts: Vec<BankAccountFixture>,

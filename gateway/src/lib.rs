@@ -10,16 +10,19 @@
 //! forging log lines.
 
 pub mod bank;
+pub mod carrier;
 pub mod codes;
 pub mod config;
 pub mod customers;
 pub mod domain;
 pub mod http;
 pub mod logging;
+pub mod mo;
 pub mod operator;
 pub mod payments;
 pub mod pki;
 pub mod server;
 pub mod sms;
 pub mod store;
+pub mod vouchers;
 pub mod webhooks;

@@ -53,6 +53,13 @@ enum Command {
         #[command(subcommand)]
         command: PaymentsCommand,
     },
+    /// List prepaid vouchers, show one, return unspent balances now.
+    Vouchers {
+        #[command(flatten)]
+        store: cli::StoreArgs,
+        #[command(subcommand)]
+        command: cli::vouchers::VouchersCommand,
+    },
     /// Check a config file and print what it defines.
     CheckConfig {
         #[arg(long)]
@@ -101,6 +108,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::Customers { store, command } => cli::customers::run(&store, command).await,
         Command::Merchants { store, command } => cli::merchants::run(&store, command).await,
         Command::Payments { store, command } => cli::payments::run(&store, command).await,
+        Command::Vouchers { store, command } => cli::vouchers::run(&store, command).await,
         Command::CheckConfig { config } => cli::check_config(&config),
     }
 }

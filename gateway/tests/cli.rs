@@ -6,10 +6,14 @@
 
 #[path = "cli/check_config.rs"]
 mod check_config;
+#[path = "cli/pin.rs"]
+mod pin;
 #[path = "cli/serve.rs"]
 mod serve;
 #[path = "cli/support.rs"]
 mod support;
+#[path = "cli/vouchers.rs"]
+mod vouchers;
 
 use gateway::domain::{CustomerId, OnlineIdentity, Password};
 use rustls_pki_types::{CertificateDer, pem::PemObject};

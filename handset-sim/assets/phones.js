@@ -66,9 +66,16 @@
     const el = byId(m);
     if (!el) { devices.insertBefore(next, devices.querySelector(".empty")); return; }
     const focused = document.activeElement;
+    // A PIN being typed into a payment request survives the re-render.
+    const typed = [...el.querySelectorAll("form.push-answer input[name=pin]")]
+      .filter((i) => i.value).map((i) => [i.id, i.value]);
     for (const part of next.querySelectorAll("[data-live]")) {
       const old = el.querySelector(`[data-live="${part.dataset.live}"]`);
       if (old) old.replaceWith(part);
+    }
+    for (const [id, value] of typed) {
+      const input = document.getElementById(id);
+      if (input) input.value = value;
     }
     el.className = next.className + (el.classList.contains("buzz") ? " buzz" : "");
     // A replaced button keeps the keyboard focus through its id.

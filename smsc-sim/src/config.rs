@@ -12,6 +12,7 @@
 //! shows each of them.
 
 pub mod accounts;
+pub mod billing;
 pub mod hlr;
 pub mod pattern;
 pub mod server;
@@ -58,6 +59,7 @@ pub struct Config {
     pub accounts: Vec<Account>,
     pub hlr: HlrConfig,
     pub faults: FaultsConfig,
+    pub billing: billing::BillingConfig,
 }
 
 /// Why a configuration was refused. Each message names the file (or
@@ -219,6 +221,9 @@ impl Config {
                     format!("{} is listed twice", s.target),
                 ));
             }
+        }
+        if let Err((field, message)) = self.billing.check() {
+            return Err(invalid(field, message));
         }
         for (i, rule) in self.faults.rules.iter().enumerate() {
             if let Some(account) = &rule.account

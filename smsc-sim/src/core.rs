@@ -174,6 +174,8 @@ pub struct Core {
     pub clock: crate::clock::Clock,
     pub stats: Stats,
     pub ids: IdGen,
+    /// The operator's carrier-billing books (`[billing]`).
+    pub billing: Arc<crate::billing::Billing>,
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@
 
 pub mod accounts;
 pub mod air;
+pub mod billing;
 pub mod bind_guard;
 pub mod bench;
 pub mod clock;

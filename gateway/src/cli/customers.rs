@@ -1,4 +1,4 @@
-//! `gateway customers add|list|show|unlock`: registration with the
+//! `gateway customers add|list|show|unlock|pin`: registration with the
 //! password from stdin or a prompt (the backup code is printed once), the
 //! customer list, one customer's details (ID document masked) and the
 //! administrator's unlock, which is audited.
@@ -29,8 +29,13 @@ pub enum CustomersCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Unlock a customer locked by wrong passwords or backup codes.
+    /// Unlock a customer locked by wrong passwords or backup codes (and
+    /// a payment PIN locked by wrong PINs).
     Unlock { id: i64 },
+    /// Set a customer's payment PIN for confirmation from the handset (4-8
+    /// digits, from stdin or prompted for, never from the command line);
+    /// this also lifts a PIN lock.
+    Pin { id: i64 },
 }
 
 #[derive(clap::Args)]
@@ -64,6 +69,10 @@ pub struct AddArgs {
     /// Print the id and backup code as JSON.
     #[arg(long)]
     json: bool,
+    /// Also set a payment PIN (confirmation from the handset): read after
+    /// the password, from the next stdin line or a second prompt.
+    #[arg(long)]
+    pin: bool,
 }
 
 fn parse_identity(s: &str) -> Result<OnlineIdentity, String> {
@@ -107,6 +116,11 @@ pub async fn run(args: &StoreArgs, command: CustomersCommand) -> anyhow::Result<
         CustomersCommand::Add(_) => (Missing::Create, Some(read_password()?)),
         _ => (Missing::Refuse, None),
     };
+    let pin = match &command {
+        CustomersCommand::Add(a) if a.pin => Some(super::pin::read_pin()?),
+        CustomersCommand::Pin { .. } => Some(super::pin::read_pin()?),
+        _ => None,
+    };
     let admin = args.open(missing)?;
     let service = CustomerService::from_config(admin.store.clone(), &admin.config).await?;
     match command {
@@ -135,11 +149,26 @@ pub async fn run(args: &StoreArgs, command: CustomersCommand) -> anyhow::Result<
                 .store
                 .audit(now_ms(), AUDIT_ACTOR, "customers add", &id.to_string())
                 .await?;
+            if let Some(pin) = &pin {
+                service.set_pin(id, pin, now_ms()).await?;
+            }
+            // Dedicated terminals (stb-card) get their key now, shown once.
+            let keys = service.provision_terminal_keys(id, &[], now_ms()).await?;
             if a.json {
-                print_json(&serde_json::json!({"customer_id": id, "backup_code": backup.expose()}));
+                let keys: Vec<_> = keys.iter().map(|k| k.to_json()).collect();
+                print_json(&serde_json::json!({"customer_id": id, "backup_code": backup.expose(),
+                    "terminal_keys": keys}));
             } else {
                 println!("customer_id: {id}");
                 println!("backup_code: {}", backup.expose());
+                for k in &keys {
+                    println!("terminal_key +{}: {} (key id {})", k.msisdn, k.key_hex(), k.key_id_hex());
+                }
+            }
+            if !keys.is_empty() {
+                eprintln!(
+                    "warning: terminal keys are shown only once; provision each into its card now"
+                );
             }
             eprintln!(
                 "warning: the backup code is shown only once; give it to the customer now \
@@ -163,6 +192,15 @@ pub async fn run(args: &StoreArgs, command: CustomersCommand) -> anyhow::Result<
                 .admin_unlock(CustomerId(id), AUDIT_ACTOR, now_ms())
                 .await?;
             println!("customer {id} unlocked");
+        }
+        CustomersCommand::Pin { id } => {
+            let pin = pin.expect("read above for pin");
+            service.set_pin(CustomerId(id), &pin, now_ms()).await?;
+            admin
+                .store
+                .audit(now_ms(), AUDIT_ACTOR, "customers pin", &id.to_string())
+                .await?;
+            println!("customer {id}: payment PIN set");
         }
     }
     admin.close().await

@@ -12,8 +12,10 @@
 pub mod customers;
 pub mod merchants;
 pub mod password;
+pub mod pin;
 pub mod payments;
 pub mod serve;
+pub mod vouchers;
 
 use std::path::{Path, PathBuf};
 

@@ -40,6 +40,9 @@ pub struct CustomerFixture {
     /// Default: `[sms] locale`.
     #[serde(default)]
     pub locale: Option<Locale>,
+    /// Payment PIN (4-8 digits) for confirmation from the handset; none: not set up.
+    #[serde(default)]
+    pub pin: Option<crate::customers::PaymentPin>,
 }
 
 impl fmt::Debug for CustomerFixture {
@@ -63,6 +66,10 @@ pub struct TerminalFixture {
     pub kind: TerminalKind,
     #[serde(default)]
     pub label: String,
+    /// Key of a dedicated terminal (64 hex digits): codes to it go sealed.
+    /// An stb-card without one gets a generated key at import.
+    #[serde(default, deserialize_with = "terminal_key")]
+    pub key: Option<wire::sealed::TerminalKey>,
 }
 
 /// `[[merchants]]`: a merchant to register if its id is not known yet.
@@ -142,6 +149,15 @@ fn backup_code<'de, D: Deserializer<'de>>(d: D) -> Result<Option<BackupCode>, D:
 fn money_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Money>, D::Error> {
     let s = String::deserialize(d)?;
     s.parse().map(Some).map_err(serde::de::Error::custom)
+}
+
+fn terminal_key<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<wire::sealed::TerminalKey>, D::Error> {
+    let s = String::deserialize(d)?;
+    s.parse()
+        .map(Some)
+        .map_err(|e| serde::de::Error::custom(format!("key: {e}")))
 }
 
 fn msisdn<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {

@@ -58,6 +58,15 @@ impl CustomerService {
                 locale: c.locale.unwrap_or(config.sms.locale),
             };
             let (id, code) = self.register(registration, now).await?;
+            let keys: Vec<_> = c
+                .terminals
+                .iter()
+                .filter_map(|t| Some((t.msisdn.clone(), t.key.clone()?)))
+                .collect();
+            self.provision_terminal_keys(id, &keys, now).await?;
+            if let Some(pin) = &c.pin {
+                self.set_pin(id, pin, now).await?;
+            }
             let generated = c.backup_code.is_none().then_some(code);
             report.customers_added.push((id, c.name.clone(), generated));
         }

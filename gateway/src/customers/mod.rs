@@ -16,7 +16,9 @@ mod hash_pool;
 mod hashing;
 mod import;
 mod login;
+mod pin;
 mod register;
+mod terminal_keys;
 
 #[cfg(test)]
 mod tests;
@@ -26,6 +28,8 @@ use std::sync::Arc;
 pub use backup::{BACKUP_ALPHABET, BACKUP_LEN, BackupCode, BadBackupCode};
 pub use hashing::{HashError, Hasher};
 pub use import::ImportReport;
+pub use pin::{BadPin, PIN_DIGITS, PaymentPin, PinCheck};
+pub use terminal_keys::{ProvisionedKey, dedicated_kind};
 pub use register::{CustomerDetails, CustomerSummary, Registration, mask_document};
 
 use crate::config::{Config, LockoutConfig, PasswordParams};

@@ -158,6 +158,12 @@ impl CustomerService {
             .unlock_customer(id, now)
             .await
             .map_err(|e| not_found(e, id))?;
+        // The payment PIN (handset confirmation) has its own lock; an
+        // administrator's unlock lifts both.
+        self.store
+            .unlock_pin(id, now)
+            .await
+            .map_err(|e| not_found(e, id))?;
         self.store
             .audit(now, actor, "customers unlock", &id.to_string())
             .await?;

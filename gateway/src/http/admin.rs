@@ -4,7 +4,8 @@
 //! `GET payments/{id}` with timeline, codes without their HMACs and
 //! webhooks; `payments`), customers (`GET customers`, `GET customers/{id}`,
 //! `POST customers` to register, answering 201 with the backup code shown
-//! this once, `POST customers/{id}/unlock`; `customers`), merchants
+//! this once, `POST customers/{id}/unlock`; `customers`), the payment PIN
+//! (`GET`/`PUT customers/{id}/pin`, `POST customers/{id}/pin/unlock`; `pin`), merchants
 //! (`GET merchants`, `POST merchants/{id}/revoke`) and `GET audit?limit=`
 //! (`merchants`), and `GET pumping?window_s=` (code SMS sent by number
 //! prefix and client address, and what the limits refused; `pumping`).
@@ -27,6 +28,7 @@
 mod customers;
 mod merchants;
 mod payments;
+mod pin;
 mod pumping;
 
 use axum::Router;
@@ -53,6 +55,8 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/api/customers/{id}", get(customers::one))
         .route("/admin/api/customers/{id}/unlock", post(customers::unlock))
+        .route("/admin/api/customers/{id}/pin", get(pin::show).put(pin::set))
+        .route("/admin/api/customers/{id}/pin/unlock", post(pin::unlock))
         .route("/admin/api/merchants", get(merchants::list))
         .route("/admin/api/merchants/{id}/revoke", post(merchants::revoke))
         .route("/admin/api/audit", get(merchants::audit))

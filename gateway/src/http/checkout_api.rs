@@ -14,11 +14,12 @@
 //! and account steps need its session token, and the answers leave out
 //! its terminals and accounts (`session`).
 
-mod guard;
+pub(crate) mod guard;
 mod session;
 mod view;
 
 pub use guard::HEADER as CSRF_HEADER;
+pub(crate) use guard::guard as csrf_guard;
 pub use view::{CheckoutView, TerminalView};
 
 

@@ -11,6 +11,7 @@
 
 pub mod admin;
 pub mod bank_link;
+pub mod carrier;
 pub mod checkout_api;
 pub mod checkout_pages;
 pub mod client_ip;
@@ -19,6 +20,8 @@ pub mod merchant_api;
 pub mod mtls;
 mod openapi;
 pub mod pages;
+pub mod terminal_api;
+pub mod vouchers;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -99,6 +102,21 @@ pub fn merchant_router(state: AppState) -> Router {
     merchant_api::router()
         .with_state(state)
         .layer(DefaultBodyLimit::max(MAX_BODY))
+}
+
+/// The merchant API's routes with the merchant terminals' (handset
+/// confirmation, [`terminal_api`]).
+pub fn merchant_router_with_terminals(
+    state: AppState,
+    push: crate::payments::push::PushService,
+) -> Router {
+    let terminals = terminal_api::router()
+        .with_state(terminal_api::TerminalState {
+            app: state.clone(),
+            push,
+        })
+        .layer(DefaultBodyLimit::max(MAX_BODY));
+    merchant_router(state).merge(terminals)
 }
 
 /// A payment id from a path; one that does not parse is simply not found.

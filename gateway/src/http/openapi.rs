@@ -32,7 +32,7 @@ pub fn document() -> Value {
     let err = |desc: &str| resp(desc, json!({ "$ref": "#/components/schemas/Error" }));
     let id_param =
         json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "string" } });
-    json!({
+    let mut doc = json!({
         "openapi": "3.0.3",
         "info": {
             "title": "Switchboard gateway merchant API",
@@ -74,5 +74,7 @@ pub fn document() -> Value {
                 "responses": { "200": resp("cancelled", payment_ref), "409": err("already final") } } }
         },
         "components": { "schemas": { "Payment": payment_schema(), "Error": error } }
-    })
+    });
+    super::terminal_api::openapi_paths(&mut doc);
+    doc
 }

@@ -39,6 +39,16 @@ impl SmsSender for sms::SmsGateway {
             }
         })
     }
+
+    fn send_sealed<'a>(
+        &'a self,
+        msisdn: &'a str,
+        sealed: &'a [u8],
+        reference: &'a str,
+        valid_for: Option<std::time::Duration>,
+    ) -> BoxFuture<'a, Result<SentSms, SmsFailure>> {
+        super::sealed::send_sealed(self, msisdn, sealed, reference, valid_for)
+    }
 }
 
 impl PaymentService {
@@ -89,15 +99,23 @@ impl PaymentService {
             .ok_or_else(|| PaymentError::Internal("payment of an unknown merchant".into()))?;
         let locale = self.locale_of(p).await?;
         let minutes = u32::try_from(policy.ttl().as_secs().div_ceil(60)).unwrap_or(u32::MAX);
+        let sealed = self
+            .sealed_code(p, msisdn, &merchant.name, &code, now.saturating_add(ttl))
+            .await?;
         let text = sms::templates::code_sms(locale, &merchant.name, &code, &p.amount, minutes);
         drop(code);
-        match inner
-            .sms
-            .send(msisdn, &text, p.id.as_str(), Some(policy.ttl()))
-            .await
-        {
+        let (reference, valid_for) = (p.id.as_str(), Some(policy.ttl()));
+        let sending = match &sealed {
+            Some(bytes) => inner.sms.send_sealed(msisdn, bytes, reference, valid_for),
+            None => inner.sms.send(msisdn, &text, reference, valid_for),
+        };
+        match sending.await {
             Ok(sent) => {
                 let ids = sent.message_ids.join(",");
+                let msisdn = match sealed {
+                    Some(_) => format!("{msisdn} (sealed for its key)"),
+                    None => msisdn.to_owned(),
+                };
                 store
                     .code_sent(record.id, &sent.smsc, sent.message_ids, self.now())
                     .await?;

@@ -14,6 +14,7 @@
 
 pub mod background;
 mod bank_link;
+mod carrier;
 mod checkout;
 mod clock;
 mod code;
@@ -22,8 +23,11 @@ mod error;
 mod merchant;
 mod notify;
 mod pumping;
+pub mod push;
 mod resend;
+mod sealed;
 mod seen_receipts;
+mod voucher;
 mod webhook_body;
 
 use std::sync::Arc;
@@ -32,6 +36,7 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 
 pub use bank_link::{BankInstructionResult, confirmation_text};
+pub use carrier::{CarrierOutcome, CarrierPayError};
 pub use checkout::{Identified, IdentifyRequest, mask_account};
 pub use clock::Clock;
 pub use confirm::Confirmed;
@@ -71,6 +76,23 @@ pub trait SmsSender: Send + Sync {
         reference: &'a str,
         valid_for: Option<std::time::Duration>,
     ) -> BoxFuture<'a, Result<SentSms, SmsFailure>>;
+
+    /// Sends a code sealed for a dedicated terminal (8-bit, port-addressed:
+    /// `sms::sealed`). Senders that cannot send binary messages refuse.
+    fn send_sealed<'a>(
+        &'a self,
+        msisdn: &'a str,
+        sealed: &'a [u8],
+        reference: &'a str,
+        valid_for: Option<std::time::Duration>,
+    ) -> BoxFuture<'a, Result<SentSms, SmsFailure>> {
+        let _ = (msisdn, sealed, reference, valid_for);
+        Box::pin(async {
+            Err(SmsFailure::Rejected(
+                "this sender cannot send binary messages".into(),
+            ))
+        })
+    }
 }
 
 /// What the operator says about a number's SIM.

@@ -39,6 +39,12 @@ pub struct Gateway {
     bank: Arc<SimBank>,
     sms: Arc<SmsGateway>,
     reports: tokio::sync::mpsc::Receiver<DeliveryReport>,
+    /// Handset confirmation: merchant terminals' pushes and the replies.
+    push: crate::payments::push::PushService,
+    /// Prepaid vouchers (issue 8 part 4).
+    vouchers: crate::vouchers::VoucherService,
+    /// Carrier billing: the operators offered at checkout (issue 8 part 2).
+    carriers: crate::carrier::Carriers,
     http: TcpListener,
     merchant: TcpListener,
     tls: Arc<rustls::ServerConfig>,
@@ -137,6 +143,19 @@ impl Gateway {
             }
             None => payments,
         };
+        let push = crate::payments::push::PushService::new(
+            payments.clone(),
+            Arc::clone(&sms) as Arc<dyn crate::payments::push::ServiceSms>,
+            config.push.clone(),
+        );
+        let vouchers = crate::vouchers::VoucherService::new(
+            payments.clone(),
+            Arc::clone(&bank) as Arc<dyn Bank>,
+            Arc::clone(&sms) as Arc<dyn crate::payments::SmsSender>,
+            config.vouchers.clone(),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!("vouchers: {e}"))?;
         let state = AppState {
             payments,
             admin_token: config.admin.token.as_deref().map(Arc::from),
@@ -155,6 +174,8 @@ impl Gateway {
             bank,
             sms,
             reports,
+            push,
+            vouchers,
             http,
             merchant,
             tls,
@@ -164,6 +185,7 @@ impl Gateway {
                 ..config.webhooks.worker_config()
             },
             limits: config.http.limits(),
+            carriers: crate::carrier::Carriers::new(&config.carriers)?,
             _scratch: scratch,
         })
     }
@@ -186,6 +208,16 @@ impl Gateway {
 
     pub fn payments(&self) -> PaymentService {
         self.state.payments.clone()
+    }
+
+    /// Handset confirmation (merchant terminals' pushes).
+    pub fn push(&self) -> crate::payments::push::PushService {
+        self.push.clone()
+    }
+
+    /// Prepaid vouchers.
+    pub fn vouchers(&self) -> crate::vouchers::VoucherService {
+        self.vouchers.clone()
     }
 
     /// The simulated bank (balances for demos and tests).
@@ -211,6 +243,9 @@ impl Gateway {
             state,
             sms,
             reports,
+            push,
+            vouchers,
+            carriers,
             http,
             merchant,
             tls,
@@ -236,6 +271,19 @@ impl Gateway {
                 .run_expiry(Duration::from_secs(1), cancel.clone()),
         );
         let receipts = tokio::spawn(payments.clone().run_receipts(reports));
+        // The one consumer of MO messages: replies to pushes at the service number.
+        let mo = sms.take_mo().map(|rx| {
+            let number = push.config().service_number.clone();
+            let dispatcher = crate::mo::MoDispatcher::new(
+                Arc::clone(&sms) as Arc<dyn crate::payments::push::ServiceSms>
+            )
+            .route(
+                &number,
+                crate::payments::push::texts::HELP,
+                Arc::new(push.clone()),
+            );
+            tokio::spawn(dispatcher.run(rx, cancel.clone()))
+        });
         // Owns the worker: wakes it when a webhook is queued, and on
         // shutdown waits for it to stop.
         let webhooks = {
@@ -250,8 +298,14 @@ impl Gateway {
                 worker.stopped().await;
             })
         };
-        let public = http::public_router(state.clone());
-        let merchants = http::merchant_router(state);
+        let public = http::public_router(state.clone())
+            .merge(http::vouchers::router(state.clone(), vouchers.clone()))
+            .merge(http::carrier::router(state.clone(), carriers));
+        let voucher_returns = vouchers
+            .config()
+            .return_job
+            .then(|| tokio::spawn(vouchers.clone().run_return_job(cancel.clone())));
+        let merchants = http::merchant_router_with_terminals(state, push.clone());
         let mtls = MtlsListener::new(merchant, tls, &limits)?;
         let grace = Duration::from_secs(5);
         let public_task = tokio::spawn(http::serve::serve(
@@ -275,6 +329,12 @@ impl Gateway {
         let _ = tokio::time::timeout(grace * 2, merchant_task).await;
         let _ = tokio::time::timeout(grace, webhooks).await;
         expiry.abort();
+        if let Some(job) = voucher_returns {
+            job.abort();
+        }
+        if let Some(mo) = mo {
+            let _ = tokio::time::timeout(grace, mo).await;
+        }
         sms.shutdown().await;
         receipts.abort();
         payments.store().close().await?;

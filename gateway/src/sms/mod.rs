@@ -26,6 +26,7 @@ mod mo;
 mod pace;
 pub mod pdu;
 mod receipts;
+pub mod sealed;
 pub mod templates;
 
 pub use config::{BindKind, SmppPassword, SmscConfig, SmscTls};

@@ -9,9 +9,14 @@ use super::payments::{COLUMNS, payment};
 use super::{DEFAULT_LIST_LIMIT, MAX_LIST_LIMIT, Payment, PaymentFilter, Store, StoreError};
 use crate::domain::{Currency, CustomerId};
 
-/// A payment whose code was used: its money may be moving.
+/// A payment whose code was used, or whose push the customer confirmed
+/// with the right PIN: its money may be moving.
 pub(super) const SETTLING: &str =
-    "EXISTS (SELECT 1 FROM codes c WHERE c.payment_id = payments.id AND c.used = 1)";
+    "(EXISTS (SELECT 1 FROM codes c WHERE c.payment_id = payments.id AND c.used = 1)
+      OR EXISTS (SELECT 1 FROM pushes h WHERE h.payment_id = payments.id
+                 AND h.status = 'confirmed')
+      OR EXISTS (SELECT 1 FROM voucher_transactions v WHERE v.payment_id = payments.id
+                 AND v.kind = 'payment'))";
 
 fn list(conn: &Connection, f: &PaymentFilter) -> Result<Vec<Payment>, StoreError> {
     let mut sql = format!("SELECT {COLUMNS} FROM payments WHERE 1 = 1");

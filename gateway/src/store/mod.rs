@@ -18,6 +18,7 @@
 //! `payments`, `codes`, `outbox`, `log`) hold the statements.
 
 mod bank_link;
+mod carrier_charges;
 mod codes;
 mod customers;
 mod error;
@@ -28,11 +29,15 @@ mod log;
 mod merchants;
 mod outbox;
 mod payments;
+mod pins;
+mod pushes;
 mod records;
 mod rows;
 mod schema;
 mod sends;
+mod terminal_keys;
 mod types;
+mod vouchers;
 mod webhook_outbox;
 
 #[cfg(test)]
@@ -44,6 +49,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
+pub use carrier_charges::CarrierCharge;
 pub use bank_link::{BankInstruction, BankOutcome, SmsMethodAction};
 pub use error::StoreError;
 pub use jobs::{
@@ -54,12 +60,16 @@ pub use records::{
     CreateOutcome, DEFAULT_LIST_LIMIT, IdempotencyKey, MAX_LIST_LIMIT, NewEvent, NewPayment,
     Payment, PaymentFilter, PaymentUpdate, TimelineEvent,
 };
+pub use pins::{PinLockout, PinRecord};
+pub use pushes::{NewPush, PushRecord, PushStatus};
 pub use schema::DB_FILE;
+pub use terminal_keys::TERMINAL_KEY_LEN;
 pub use sends::{SendRefused, SendScope, SendStats, SendWindow, prefix_of};
 pub use types::{
     Customer, CustomerStatus, Lockout, Merchant, MerchantStatus, NewCustomer, NewMerchant,
     NewTerminal, Terminal, TerminalKind,
 };
+pub use vouchers::{NewVoucher, SpendOutcome, Voucher, VoucherStatus, VoucherTransaction};
 pub use webhook_outbox::event_id;
 
 /// How hard SQLite flushes a commit. `Full` (the default) fsyncs every

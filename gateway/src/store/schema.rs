@@ -180,7 +180,7 @@ const MIGRATIONS: &[&str] = &[
         msisdn      TEXT    NOT NULL,
         customer_id INTEGER NOT NULL REFERENCES customers (id),
         status      TEXT    NOT NULL DEFAULT 'pending'
-            CHECK (status IN ('pending', 'confirmed', 'declined', 'refused', 'failed')),
+            CHECK (status IN ('pending', 'confirmed', 'declined', 'refused', 'failed', 'expired')),
         created_at  INTEGER NOT NULL,
         expires_at  INTEGER NOT NULL,
         answered_at INTEGER,
@@ -204,6 +204,71 @@ const MIGRATIONS: &[&str] = &[
         customers INTEGER NOT NULL,
         at        INTEGER NOT NULL
     ) WITHOUT ROWID;",
+    // Dedicated terminals with encrypted codes (issue 8 part 3): the key a
+    // terminal shares with the gateway, one per terminal, and its key id.
+    "CREATE TABLE terminal_keys (
+        terminal_id INTEGER PRIMARY KEY REFERENCES terminals (id) ON DELETE CASCADE,
+        key         BLOB    NOT NULL CHECK (length(key) = 32),
+        key_id      TEXT    NOT NULL,
+        created_at  INTEGER NOT NULL
+    );",
+    // Prepaid vouchers (issue 8 part 4): a voucher bought by a bank transfer
+    // into the gateway's float account, its balance, its password and backup
+    // password (argon2id), the lockout counters and the two-step end-of-day
+    // return (the bank transfer's key is written before the money moves);
+    // every change of a balance is a row of voucher_transactions.
+    "CREATE TABLE vouchers (
+        number             TEXT    PRIMARY KEY,
+        customer_id        INTEGER NOT NULL REFERENCES customers (id),
+        source_account     TEXT    NOT NULL,
+        float_account      TEXT    NOT NULL,
+        currency           TEXT    NOT NULL,
+        amount_minor       INTEGER NOT NULL CHECK (amount_minor > 0),
+        balance_minor      INTEGER NOT NULL CHECK (balance_minor >= 0),
+        status             TEXT    NOT NULL CHECK (status IN ('pending', 'active', 'locked',
+                                   'admin_locked', 'returning', 'returned', 'refused')),
+        password_hash      TEXT    NOT NULL,
+        backup_hash        TEXT    NOT NULL,
+        password_failures  INTEGER NOT NULL DEFAULT 0,
+        backup_failures    INTEGER NOT NULL DEFAULT 0,
+        msisdn             TEXT,
+        purchase_key       TEXT    NOT NULL UNIQUE,
+        purchase_reference TEXT,
+        return_key         TEXT    UNIQUE,
+        return_minor       INTEGER,
+        return_reference   TEXT,
+        reason             TEXT,
+        created_at         INTEGER NOT NULL,
+        updated_at         INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX vouchers_customer ON vouchers (customer_id, created_at);
+    CREATE TABLE voucher_transactions (
+        id            INTEGER PRIMARY KEY,
+        number        TEXT    NOT NULL REFERENCES vouchers (number),
+        kind          TEXT    NOT NULL CHECK (kind IN ('purchase', 'payment', 'refund', 'return')),
+        amount_minor  INTEGER NOT NULL,
+        balance_after INTEGER NOT NULL CHECK (balance_after >= 0),
+        payment_id    TEXT    REFERENCES payments (id),
+        reference     TEXT,
+        at            INTEGER NOT NULL
+    );
+    CREATE INDEX voucher_tx_number ON voucher_transactions (number, id);
+    CREATE UNIQUE INDEX voucher_tx_payment ON voucher_transactions (payment_id, kind)
+        WHERE payment_id IS NOT NULL;",
+    // Carrier billing (issue 8 part 2): the operator's charge behind a
+    // payment paid on the phone bill (operator, charge id, number, state).
+    "CREATE TABLE carrier_charges (
+        payment_id     TEXT    PRIMARY KEY REFERENCES payments (id),
+        carrier        TEXT    NOT NULL,
+        charge_id      TEXT    NOT NULL,
+        msisdn         TEXT    NOT NULL,
+        amount_minor   INTEGER NOT NULL,
+        currency       TEXT    NOT NULL,
+        state          TEXT    NOT NULL,
+        refunded_minor INTEGER NOT NULL DEFAULT 0,
+        created_at     INTEGER NOT NULL,
+        updated_at     INTEGER NOT NULL
+    );",
 ];
 
 /// Opens (creating if needed) the database in `dir`, in WAL mode, migrated.

@@ -48,6 +48,17 @@ pub struct TerminalConfig {
     /// In radio coverage at start.
     #[serde(default = "yes")]
     pub coverage: bool,
+    /// The key a dedicated terminal shares with the gateway, 64 hex digits:
+    /// 8-bit messages to the sealed-code port ([`wire::sealed::CODE_PORT`])
+    /// are opened with it. Without one such messages cannot be read.
+    #[serde(default, deserialize_with = "terminal_key")]
+    pub key: Option<wire::sealed::TerminalKey>,
+}
+
+fn terminal_key<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<wire::sealed::TerminalKey>, D::Error> {
+    de::parsed(d).map(Some)
 }
 
 impl TerminalConfig {
@@ -61,6 +72,7 @@ impl TerminalConfig {
             capacity: default_capacity(),
             power: true,
             coverage: true,
+            key: None,
         }
     }
 
@@ -94,5 +106,40 @@ impl TerminalConfig {
             ));
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::Config;
+
+    fn with_key(key: &str) -> String {
+        format!(
+            "[[terminals]]\nmsisdn = \"447700900104\"\nimsi = \"234150000000104\"\n\
+             kind = \"stb-card\"\nkey = \"{key}\"\n"
+        )
+    }
+
+    #[test]
+    fn a_key_is_64_hex_digits_and_a_bad_one_names_the_field() {
+        let hex = "b616953b0e3be9c320122ab5321e7c62d6a097dbac940783ae700ed3c3c1dcba";
+        let config = Config::from_toml_str(&with_key(hex)).expect("valid key");
+        let key = config.terminals[0].key.as_ref().expect("a key");
+        assert_eq!(key.to_hex(), hex);
+        for (bad, why) in [
+            (&hex[..62], "64 hexadecimal digits"),
+            (
+                "zz16953b0e3be9c320122ab5321e7c62d6a097dbac940783ae700ed3c3c1dcba",
+                "character 1",
+            ),
+        ] {
+            let err = Config::from_toml_str(&with_key(bad))
+                .expect_err("refused")
+                .to_string();
+            assert!(err.contains("key") && err.contains(why), "{err}");
+        }
+        let none = Config::from_toml_str(&with_key(hex).replace(&format!("key = \"{hex}\"\n"), ""))
+            .expect("no key");
+        assert!(none.terminals[0].key.is_none());
     }
 }

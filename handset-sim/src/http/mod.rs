@@ -16,6 +16,7 @@ mod error;
 mod events;
 mod extract;
 mod inbox;
+mod key;
 pub mod phones;
 mod send;
 mod terminals;
@@ -27,7 +28,7 @@ use std::time::Duration;
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
 use axum::middleware::{self, Next};
 use axum::response::Response;
-use axum::routing::{delete, get, post};
+use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use serde_json::json;
 use tokio::time::Instant;
@@ -70,6 +71,7 @@ pub fn router(cell: Arc<Cell>, shutdown: CancellationToken) -> Router {
         .route(&format!("{t}/coverage"), post(terminals::coverage))
         .route(&format!("{t}/capacity"), post(terminals::capacity))
         .route(&format!("{t}/sim-swap"), post(terminals::sim_swap))
+        .route(&format!("{t}/key"), put(key::set))
         .route(&format!("{t}/inbox"), get(inbox::list).delete(inbox::clear))
         .route(&format!("{t}/inbox/read"), post(inbox::read_all))
         .route(&format!("{t}/inbox/{{id}}"), delete(inbox::remove))

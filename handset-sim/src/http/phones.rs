@@ -17,6 +17,7 @@
 mod assets;
 mod device;
 mod forms;
+mod push;
 mod render;
 mod screen;
 

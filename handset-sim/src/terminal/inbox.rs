@@ -46,6 +46,9 @@ pub struct InboxMessage {
     pub read: bool,
     /// next-code has handed out this message's code.
     pub code_taken: bool,
+    /// A sealed code: "opened" with the terminal's key or "unreadable";
+    /// null for an ordinary message.
+    pub sealed: Option<super::sealed::SealedState>,
 }
 
 pub(crate) fn rfc3339<S: serde::Serializer>(t: &OffsetDateTime, s: S) -> Result<S::Ok, S::Error> {

@@ -13,6 +13,7 @@ pub mod display;
 pub mod inbox;
 pub mod outbox;
 pub mod receive;
+pub mod sealed;
 
 use std::time::Duration;
 
@@ -68,6 +69,8 @@ pub struct Terminal {
     /// Listing order: config order, then creation order.
     pub order: u64,
     pub sim_swapped_at: Option<OffsetDateTime>,
+    /// The key sealed codes to this terminal are opened with ([`sealed`]).
+    pub key: Option<wire::sealed::TerminalKey>,
     reassembly: Reassembler,
 }
 
@@ -94,6 +97,8 @@ pub struct TerminalInfo {
     pub memory_full: bool,
     #[serde(serialize_with = "inbox::rfc3339_opt")]
     pub sim_swapped_at: Option<OffsetDateTime>,
+    /// Key id (hex key check value) of the terminal's key for sealed codes.
+    pub key_id: Option<String>,
 }
 
 impl Terminal {
@@ -110,6 +115,7 @@ impl Terminal {
             outbox: Outbox::default(),
             order,
             sim_swapped_at: None,
+            key: config.key.clone(),
             reassembly: Reassembler::new(reassembly_timeout, MAX_PENDING_PARTS),
         }
     }
@@ -163,6 +169,10 @@ impl Terminal {
             unread: self.inbox.unread(),
             memory_full: self.inbox.is_full(),
             sim_swapped_at: self.sim_swapped_at,
+            key_id: self
+                .key
+                .as_ref()
+                .map(|k| k.key_id().iter().map(|b| format!("{b:02x}")).collect()),
         }
     }
 }

@@ -10,6 +10,9 @@
 //! unless the inbox holds it already (same sender, SC time stamp and text:
 //! the SC repeating a delivery it did not see acknowledged).
 //! Class 0 (flash) messages are shown and never refused for lack of room.
+//! An 8-bit message to the sealed-code port is opened with the terminal's
+//! key first ([`super::sealed`]): its text is the code message, or a notice
+//! that the card cannot read it (then no code is extracted).
 
 use std::time::Instant;
 
@@ -19,6 +22,7 @@ use wire::text::{Outcome, Part, Sar};
 use wire::tpdu::{MessageClass, SmsDeliver, UserDataBody};
 
 use super::display::{display, reassembles};
+use super::sealed::{SealedState, open_text, sealed_body};
 use super::{InboxMessage, Terminal};
 use crate::codes::CodeExtractor;
 
@@ -58,9 +62,12 @@ impl Terminal {
                 capacity: self.inbox.capacity(),
             });
         }
-        let part_text = match &deliver.user_data.body {
-            UserDataBody::Text(t) => t.clone(),
-            UserDataBody::Binary(b) => decode_latin1(b),
+        let sealed = sealed_body(&deliver.user_data)
+            .map(|body| open_text(self.key.as_ref(), &self.msisdn, body));
+        let part_text = match (&sealed, &deliver.user_data.body) {
+            (Some((text, _)), _) => text.clone(),
+            (None, UserDataBody::Text(t)) => t.clone(),
+            (None, UserDataBody::Binary(b)) => decode_latin1(b),
         };
         let from = deliver.originating_address.to_string();
         let concat = deliver
@@ -68,7 +75,8 @@ impl Terminal {
             .header
             .as_ref()
             .and_then(|h| h.concatenation())
-            .filter(|c| c.total > 1 && reassembles(self.kind));
+            // A sealed code is one part by construction.
+            .filter(|c| c.total > 1 && reassembles(self.kind) && sealed.is_none());
         let (text, segments) = match concat {
             None => (part_text, 1),
             Some(c) => {
@@ -114,7 +122,11 @@ impl Terminal {
         let message = InboxMessage {
             id: 0,
             from,
-            code: codes.extract(&shown),
+            // An unreadable sealed message must never yield a "code".
+            code: match sealed {
+                Some((_, SealedState::Unreadable)) => None,
+                _ => codes.extract(&shown),
+            },
             display: shown,
             text,
             received_at,
@@ -125,6 +137,7 @@ impl Terminal {
             status_report_requested: deliver.status_report_indication,
             read: false,
             code_taken: false,
+            sealed: sealed.map(|(_, state)| state),
         };
         Ok(Received::Stored(self.inbox.push(message)))
     }

@@ -10,6 +10,7 @@
 //! ([`MAX_BODY`]) and a deadline ([`REQUEST_TIMEOUT`]) before any handler;
 //! [`serve`] runs the router with connection limits and time-outs.
 
+mod billing;
 mod error;
 mod extract;
 mod faults;
@@ -81,6 +82,7 @@ pub fn router(core: Arc<Core>) -> Router {
         .route("/api/cells", get(handsets::cells))
         .route("/sim-swap/v1/check", post(handsets::swap_check))
         .route("/sim-swap/v1/retrieve-date", post(handsets::swap_date))
+        .merge(billing::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(AppState { core, hlr })

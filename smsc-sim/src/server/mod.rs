@@ -71,6 +71,11 @@ impl Smsc {
         };
         let (switch, inbox) = switch::channel();
         let clock = Clock::new();
+        let billing = Arc::new(crate::billing::Billing::open(
+            &config.billing,
+            config.store.data_dir.as_deref().filter(|_| !config.store.memory),
+            Arc::new(move || clock.now_ms()),
+        )?);
         let core = Arc::new(Core {
             settings: settings_from(&config),
             air_settings: AirSettings {
@@ -97,6 +102,7 @@ impl Smsc {
             clock,
             stats: Stats::default(),
             ids: IdGen::default(),
+            billing,
         });
         Ok(Self {
             core,

@@ -197,8 +197,15 @@ pub(super) async fn register(
             tracing::warn!(customer = %id, error = %e, "registration SMS failed");
         }
     });
+    // Dedicated terminals (stb-card) get their key now; this response is
+    // the only place it is ever shown.
+    let keys = customers
+        .provision_terminal_keys(id, &[], at)
+        .await
+        .map_err(customer_error)?;
     let mut v = details(&app, id).await?;
     v["backup_code"] = backup.expose().into();
+    v["terminal_keys"] = keys.iter().map(|k| k.to_json()).collect::<Vec<_>>().into();
     Ok((StatusCode::CREATED, Json(v)))
 }
 

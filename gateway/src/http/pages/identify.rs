@@ -100,6 +100,13 @@ pub fn identify_page(v: &IdentifyView) -> String {
         identity = escape(&v.identity),
         other = if v.other_number { OTHER_NUMBER } else { "" },
     ));
+    // Prepaid vouchers (issue 8 part 4): the voucher step beside this one.
+    if let Some(base) = v.action.strip_suffix("/identify") {
+        body.push_str(&format!(
+            "<p class=\"hint\"><a href=\"{}/voucher\" id=\"pay-with-voucher\">Pay with a prepaid voucher</a></p>\n",
+            escape(base)
+        ));
+    }
     if let Some(cancel) = &v.cancel_action {
         body.push_str(&cancel_form(cancel, &v.csrf_token));
     }

@@ -13,17 +13,21 @@
 pub mod csrf;
 pub mod text;
 
+mod carrier;
 mod code;
 mod identify;
 mod layout;
 mod resend;
 mod result;
+mod voucher;
 
+pub use carrier::{CarrierNotice, CarrierView, carrier_page};
 pub use code::{CodeNotice, CodeView, DeliveryStatus, code_page};
 pub use identify::{IdentifyNotice, IdentifyView, identify_page};
 pub use resend::{ResendView, TerminalOption};
 pub use result::{Outcome, ResultView, result_page};
 pub use text::mask_msisdn;
+pub use voucher::{Field, VoucherFormView, VoucherPayView, voucher_form_page, voucher_pay_page};
 
 use text::escape;
 

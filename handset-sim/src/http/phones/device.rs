@@ -106,7 +106,7 @@ fn sent(html: &mut String, sent: &[SentMessage]) {
             reference = s.reference,
             time = clock(&s.submitted_at),
             to = Esc(&s.to),
-            text = Esc(&s.text),
+            text = Esc(&super::push::mask_pin(&s.text)),
             word = Esc(&word),
         );
     }

@@ -30,7 +30,7 @@ pub fn screen(t: &TerminalInfo, inbox: &[InboxMessage], back: &str) -> String {
     } else {
         html.push_str("<ol class=\"inbox\" aria-label=\"Inbox, newest first\">");
         for (i, m) in inbox.iter().rev().take(SHOWN).enumerate() {
-            message(&mut html, m, i == 0);
+            message(&mut html, &t.msisdn, m, i == 0, back);
         }
         html.push_str("</ol>");
         if inbox.len() > SHOWN {
@@ -81,7 +81,7 @@ fn status_bar(t: &TerminalInfo, inbox: &[InboxMessage]) -> String {
     )
 }
 
-fn message(html: &mut String, m: &InboxMessage, latest: bool) {
+fn message(html: &mut String, msisdn: &str, m: &InboxMessage, latest: bool, back: &str) {
     let mut class = String::from("msg");
     for (on, name) in [
         (!m.read, " unread"),
@@ -117,6 +117,10 @@ fn message(html: &mut String, m: &InboxMessage, latest: bool) {
     }
     if !tags.is_empty() {
         let _ = write!(html, "<p class=\"tags\">{}</p>", Esc(&tags.join(" · ")));
+    }
+    // A payment request from a service number: answer it from here.
+    if let Some(form) = super::push::answer_form(msisdn, m, back) {
+        html.push_str(&form);
     }
     html.push_str("</li>");
 }

@@ -15,6 +15,7 @@ fn message(text: &str, flash: bool, code: Option<&str>) -> InboxMessage {
         status_report_requested: false,
         read: false,
         code_taken: false,
+        sealed: None,
     }
 }
 

@@ -203,3 +203,81 @@ fn a_message_the_sc_sends_again_is_acknowledged_but_stored_once() {
     assert!(matches!(receive(&mut t, &later), Ok(Received::Stored(_))));
     assert_eq!(t.inbox.len(), 3);
 }
+
+/// An 8-bit SMS-DELIVER to the sealed-code port carrying `code` sealed for
+/// `to` under `key`, as the gateway sends it.
+fn sealed_deliver(key: &wire::sealed::TerminalKey, to: &str, code: &str) -> SmsDeliver {
+    use wire::text::{InformationElement, UserDataHeader};
+    let plain = wire::sealed::CodeMessage {
+        code: code.into(),
+        amount: "GBP 12.50".into(),
+        payee: "Acme Books".into(),
+        expires_at: 1_795_000_000,
+    }
+    .encode()
+    .expect("encodes");
+    let sealed = wire::sealed::seal(key, &to.parse().expect("msisdn"), &plain).expect("seals");
+    SmsDeliver {
+        more_messages_to_send: false,
+        reply_path: false,
+        status_report_indication: true,
+        originating_address: TpAddress::alphanumeric("ShopPay"),
+        protocol_identifier: 0,
+        dcs: wire::tpdu::DataCodingScheme(0x04),
+        service_centre_timestamp: scts(),
+        user_data: wire::tpdu::UserData {
+            header: Some(UserDataHeader {
+                elements: vec![InformationElement::Port16 {
+                    destination: wire::sealed::CODE_PORT,
+                    originator: wire::sealed::CODE_PORT,
+                }],
+            }),
+            body: wire::tpdu::UserDataBody::Binary(sealed),
+        },
+    }
+}
+
+#[test]
+fn a_sealed_code_is_opened_with_the_cards_key_and_unreadable_without_it() {
+    let key = wire::sealed::TerminalKey::from_bytes([3; 32]);
+    let mut config = TerminalConfig::new(
+        "447700900104".parse().expect("msisdn"),
+        "234150000000104".parse().expect("imsi"),
+        TerminalKind::StbCard,
+    );
+    config.key = Some(key.clone());
+    let mut card = Terminal::new(&config, 0, Duration::from_secs(60));
+    let Ok(Received::Stored(m)) =
+        receive(&mut card, &sealed_deliver(&key, "447700900104", "604112"))
+    else {
+        panic!("stored")
+    };
+    assert_eq!(m.sealed, Some(super::super::sealed::SealedState::Opened));
+    assert_eq!(m.code.as_deref(), Some("604112"));
+    assert!(
+        m.display
+            .starts_with("Acme Books: code 604112 to pay GBP 12.50")
+    );
+
+    config.key = Some(wire::sealed::TerminalKey::from_bytes([4; 32]));
+    let mut wrong = Terminal::new(&config, 0, Duration::from_secs(60));
+    config.key = None;
+    let mut keyless = Terminal::new(&config, 0, Duration::from_secs(60));
+    for t in [&mut wrong, &mut keyless] {
+        let d = sealed_deliver(&key, "447700900104", "604112");
+        let Ok(Received::Stored(m)) = receive(t, &d) else {
+            panic!("stored")
+        };
+        assert_eq!(
+            m.sealed,
+            Some(super::super::sealed::SealedState::Unreadable)
+        );
+        assert_eq!(m.code, None);
+        assert!(
+            m.display.starts_with(super::super::sealed::UNREADABLE),
+            "{}",
+            m.display
+        );
+        assert!(!m.text.contains("604112"));
+    }
+}
