@@ -17,6 +17,7 @@ use serde_json::{Value, json};
 use crate::merchant_client::Merchant;
 use crate::{Stack, StackConfig};
 
+mod bank_link;
 mod handset_confirm;
 mod sealed_codes;
 mod vouchers;
@@ -81,6 +82,7 @@ async fn every_mode(stack: &Stack) -> anyhow::Result<()> {
     sealed_codes::run(stack).await?;
     handset_confirm::run(stack).await?;
     vouchers::run(stack).await?;
+    bank_link::run(stack).await?;
     Ok(())
 }
 

@@ -48,7 +48,9 @@ pub async fn run(stack: &Stack) -> anyhow::Result<()> {
         if answer["confirmation_sent"] != true || answer["customers"] != 1 {
             bail!("bank {action}: {answer}");
         }
-        clock.hop(&format!("the bank said {action}; the gateway applied it for 1 customer"));
+        clock.hop(&format!(
+            "the bank said {action}; the gateway applied it for 1 customer"
+        ));
         let deadline = Instant::now() + Duration::from_secs(20);
         loop {
             if mentions(&phones.inbox(BOB).await?) > before {
@@ -59,7 +61,9 @@ pub async fn run(stack: &Stack) -> anyhow::Result<()> {
             }
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
-        clock.hop(&format!("Bob's phone shows \"…{expect} payment by SMS code…\""));
+        clock.hop(&format!(
+            "Bob's phone shows \"…{expect} payment by SMS code…\""
+        ));
     }
     Ok(())
 }
