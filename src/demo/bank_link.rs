@@ -65,5 +65,6 @@ pub async fn run(stack: &Stack) -> anyhow::Result<()> {
             "Bob's phone shows \"…{expect} payment by SMS code…\""
         ));
     }
+    println!("OK");
     Ok(())
 }
