@@ -224,5 +224,38 @@ async fn the_forms_work_without_javascript() {
     contains_all(&bad.body, &["field in must be true or false"]);
     let (_, alice) = sim.get(&format!("/api/terminals/{ALICE}")).await;
     assert_eq!(alice["coverage"], true, "a refused form changes nothing");
+
+    // CSRF: a form another site's page posts (the browser says so with
+    // Origin or Sec-Fetch-Site) is refused and the phone does nothing.
+    let cross = [
+        ("origin", "http://evil.example"),
+        ("sec-fetch-site", "cross-site"),
+    ];
+    for (name, value) in cross {
+        let forged = fetch(
+            no_redirects
+                .post(format!("{}/phones/{ALICE}/send", sim.base))
+                .header(name, value)
+                .form(&[("to", "12345"), ("text", "STOP")]),
+        )
+        .await;
+        assert_eq!(forged.status, 403, "{name}: {value}");
+        let off = fetch(
+            no_redirects
+                .post(format!("{}/phones/{ALICE}/power", sim.base))
+                .header(name, value)
+                .form(&[("on", "false")]),
+        )
+        .await;
+        assert_eq!(off.status, 403, "{name}: {value}");
+    }
+    let (_, alice) = sim.get(&format!("/api/terminals/{ALICE}")).await;
+    assert_eq!(alice["power"], true, "the forged power-off changed nothing");
+    let (_, sent) = sim.get(&format!("/api/terminals/{ALICE}/sent")).await;
+    assert_eq!(
+        sent.as_array().map(Vec::len),
+        Some(1),
+        "only the real SMS was sent: {sent}"
+    );
     sim.stop().await;
 }
