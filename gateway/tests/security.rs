@@ -3,7 +3,7 @@
 //! checkout API and the admin side, SMS pumping (per address, per number,
 //! per number prefix, and the admin view of it; per address behind a
 //! trusted reverse proxy), a payee or amount changed
-//! behind the store's back after a code was issued, log injection, and the
+//! behind the store's back after a code was issued, and the
 //! generated backup codes at start.
 
 #[path = "checkout_pages/support.rs"]
@@ -19,8 +19,6 @@ mod backup_codes;
 mod csrf;
 #[path = "security/fixation.rs"]
 mod fixation;
-#[path = "security/logs.rs"]
-mod logs;
 #[path = "security/payee.rs"]
 mod payee;
 #[path = "security/prefix.rs"]

@@ -5,6 +5,17 @@
 //! installs (`gateway::logging::fmt_builder`). Every captured line is a
 //! real event line (timestamp, level), none is the forged one, no control
 //! character reaches the log, and the merchant's order id shows escaped.
+//!
+//! A test binary of its own: the capture is a thread's default subscriber,
+//! and tests running beside it in one process (their events registering
+//! callsites first, with no subscriber) made it miss most events.
+
+#[path = "checkout_pages/support.rs"]
+mod support;
+
+#[allow(dead_code)]
+#[path = "checkout_pages/browser.rs"]
+mod browser;
 
 use std::io;
 use std::sync::{Arc, Mutex};
@@ -14,7 +25,7 @@ use reqwest::{StatusCode, header};
 use serde_json::json;
 use tracing::Level;
 
-use crate::support::{Harness, Options, PASSWORD, PHONE};
+use support::{Harness, Options, PASSWORD, PHONE};
 
 /// A line that would pass for the gateway's own.
 /// (Short enough for an order id: at most 64 characters in all.)
