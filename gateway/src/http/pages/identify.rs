@@ -106,6 +106,11 @@ pub fn identify_page(v: &IdentifyView) -> String {
             "<p class=\"hint\"><a href=\"{}/voucher\" id=\"pay-with-voucher\">Pay with a prepaid voucher</a></p>\n",
             escape(base)
         ));
+        // Carrier billing (issue 8 part 2): pay on the phone bill instead.
+        body.push_str(&format!(
+            "<p class=\"hint\"><a href=\"{}/carrier\" id=\"pay-with-carrier\">Pay with your phone bill</a></p>\n",
+            escape(base)
+        ));
     }
     if let Some(cancel) = &v.cancel_action {
         body.push_str(&cancel_form(cancel, &v.csrf_token));
