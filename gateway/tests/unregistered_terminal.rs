@@ -86,9 +86,7 @@ async fn on_the_code_goes_to_the_named_number_and_completes_the_payment() {
     let (s, v) = post(&h, &path, bad).await;
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(
-        v["error"]
-            .as_str()
-            .is_some_and(|e| e.contains("send_to:")),
+        v["error"].as_str().is_some_and(|e| e.contains("send_to:")),
         "{v}"
     );
     let both =

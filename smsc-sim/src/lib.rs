@@ -15,9 +15,9 @@
 
 pub mod accounts;
 pub mod air;
+pub mod bench;
 pub mod billing;
 pub mod bind_guard;
-pub mod bench;
 pub mod clock;
 pub mod config;
 pub mod core;

@@ -156,13 +156,20 @@ pub async fn run(args: &StoreArgs, command: CustomersCommand) -> anyhow::Result<
             let keys = service.provision_terminal_keys(id, &[], now_ms()).await?;
             if a.json {
                 let keys: Vec<_> = keys.iter().map(|k| k.to_json()).collect();
-                print_json(&serde_json::json!({"customer_id": id, "backup_code": backup.expose(),
-                    "terminal_keys": keys}));
+                print_json(
+                    &serde_json::json!({"customer_id": id, "backup_code": backup.expose(),
+                    "terminal_keys": keys}),
+                );
             } else {
                 println!("customer_id: {id}");
                 println!("backup_code: {}", backup.expose());
                 for k in &keys {
-                    println!("terminal_key +{}: {} (key id {})", k.msisdn, k.key_hex(), k.key_id_hex());
+                    println!(
+                        "terminal_key +{}: {} (key id {})",
+                        k.msisdn,
+                        k.key_hex(),
+                        k.key_id_hex()
+                    );
                 }
             }
             if !keys.is_empty() {

@@ -12,8 +12,8 @@
 pub mod customers;
 pub mod merchants;
 pub mod password;
-pub mod pin;
 pub mod payments;
+pub mod pin;
 pub mod serve;
 pub mod vouchers;
 

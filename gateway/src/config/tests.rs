@@ -180,18 +180,30 @@ fn webhook_roots_are_read_from_the_file_next_to_the_config() {
     std::fs::write(dir.path().join("junk.pem"), "not a certificate").expect("write");
     let path = dir.path().join("gw.toml");
     let with = |file: &str| {
-        std::fs::write(&path, format!("{SMSC}[webhooks]\nca_pem_path = \"{file}\"\n"))
-            .expect("write");
+        std::fs::write(
+            &path,
+            format!("{SMSC}[webhooks]\nca_pem_path = \"{file}\"\n"),
+        )
+        .expect("write");
         Config::from_file(&path).expect("parse")
     };
     let c = with("hooks-ca.pem");
-    assert_eq!(c.webhooks.ca_pem_path, Some(dir.path().join("hooks-ca.pem")));
+    assert_eq!(
+        c.webhooks.ca_pem_path,
+        Some(dir.path().join("hooks-ca.pem"))
+    );
     assert_eq!(c.webhooks.extra_roots().expect("roots").len(), 1);
     for bad in ["junk.pem", "missing.pem"] {
         let e = with(bad).webhooks.extra_roots().expect_err(bad);
         assert!(e.contains("webhooks.ca_pem_path") && e.contains(bad), "{e}");
     }
-    assert!(Config::default().webhooks.extra_roots().expect("none").is_empty());
+    assert!(
+        Config::default()
+            .webhooks
+            .extra_roots()
+            .expect("none")
+            .is_empty()
+    );
 }
 
 #[test]

@@ -29,8 +29,8 @@ pub use backup::{BACKUP_ALPHABET, BACKUP_LEN, BackupCode, BadBackupCode};
 pub use hashing::{HashError, Hasher};
 pub use import::ImportReport;
 pub use pin::{BadPin, PIN_DIGITS, PaymentPin, PinCheck};
-pub use terminal_keys::{ProvisionedKey, dedicated_kind};
 pub use register::{CustomerDetails, CustomerSummary, Registration, mask_document};
+pub use terminal_keys::{ProvisionedKey, dedicated_kind};
 
 use crate::config::{Config, LockoutConfig, PasswordParams};
 use crate::store::{Store, StoreError};

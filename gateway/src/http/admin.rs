@@ -55,7 +55,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/admin/api/customers/{id}", get(customers::one))
         .route("/admin/api/customers/{id}/unlock", post(customers::unlock))
-        .route("/admin/api/customers/{id}/pin", get(pin::show).put(pin::set))
+        .route(
+            "/admin/api/customers/{id}/pin",
+            get(pin::show).put(pin::set),
+        )
         .route("/admin/api/customers/{id}/pin/unlock", post(pin::unlock))
         .route("/admin/api/merchants", get(merchants::list))
         .route("/admin/api/merchants/{id}/revoke", post(merchants::revoke))

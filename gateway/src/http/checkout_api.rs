@@ -22,7 +22,6 @@ pub use guard::HEADER as CSRF_HEADER;
 pub(crate) use guard::guard as csrf_guard;
 pub use view::{CheckoutView, TerminalView};
 
-
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::middleware;
@@ -110,10 +109,7 @@ async fn code(
 ) -> Result<Json<CheckoutView>, ApiError> {
     let id = payment_id(&id)?;
     session::require(&app, &id, &headers).await?;
-    let done = app
-        .payments
-        .confirm(&id, &body.code, &ip)
-        .await?;
+    let done = app.payments.confirm(&id, &body.code, &ip).await?;
     Ok(Json(view(&app.payments, &done.payment).await?))
 }
 
@@ -134,10 +130,7 @@ async fn resend(
 ) -> Result<Json<CheckoutView>, ApiError> {
     let id = payment_id(&id)?;
     session::require(&app, &id, &headers).await?;
-    let p = app
-        .payments
-        .resend(&id, body.terminal, &ip)
-        .await?;
+    let p = app.payments.resend(&id, body.terminal, &ip).await?;
     Ok(Json(view(&app.payments, &p).await?))
 }
 

@@ -27,7 +27,10 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The merchant behind this connection's certificate, if active.
-pub(super) async fn merchant(app: &AppState, peer: &MerchantPeer) -> Result<(MerchantId, String), ApiError> {
+pub(super) async fn merchant(
+    app: &AppState,
+    peer: &MerchantPeer,
+) -> Result<(MerchantId, String), ApiError> {
     let refuse = |why: &str| ApiError::Status(StatusCode::FORBIDDEN, why.to_owned());
     let fp = peer
         .fingerprint

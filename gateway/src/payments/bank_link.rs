@@ -38,7 +38,9 @@ pub fn confirmation_text(locale: Locale, action: SmsMethodAction, account: &str)
              It can no longer pay online this way."
         ),
         (Locale::ZhCn, SmsMethodAction::Open) => {
-            format!("您的银行已为尾号{tail}的账户开通短信验证码支付。如非本人操作，请立即联系银行。")
+            format!(
+                "您的银行已为尾号{tail}的账户开通短信验证码支付。如非本人操作，请立即联系银行。"
+            )
         }
         (Locale::ZhCn, SmsMethodAction::Cancel) => {
             format!("您的银行已为尾号{tail}的账户关闭短信验证码支付，不能再以此方式在线支付。")

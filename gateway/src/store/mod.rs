@@ -49,22 +49,22 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
-pub use carrier_charges::CarrierCharge;
 pub use bank_link::{BankInstruction, BankOutcome, SmsMethodAction};
+pub use carrier_charges::CarrierCharge;
 pub use error::StoreError;
 pub use jobs::{
     AuditEntry, CodeRecord, DeliveryStatus, NewCode, NewWebhook, WebhookJob, WebhookRecord,
     WebhookStatus,
 };
+pub use pins::{PinLockout, PinRecord};
+pub use pushes::{NewPush, PushRecord, PushStatus};
 pub use records::{
     CreateOutcome, DEFAULT_LIST_LIMIT, IdempotencyKey, MAX_LIST_LIMIT, NewEvent, NewPayment,
     Payment, PaymentFilter, PaymentUpdate, TimelineEvent,
 };
-pub use pins::{PinLockout, PinRecord};
-pub use pushes::{NewPush, PushRecord, PushStatus};
 pub use schema::DB_FILE;
-pub use terminal_keys::TERMINAL_KEY_LEN;
 pub use sends::{SendRefused, SendScope, SendStats, SendWindow, prefix_of};
+pub use terminal_keys::TERMINAL_KEY_LEN;
 pub use types::{
     Customer, CustomerStatus, Lockout, Merchant, MerchantStatus, NewCustomer, NewMerchant,
     NewTerminal, Terminal, TerminalKind,

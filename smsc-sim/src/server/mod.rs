@@ -73,7 +73,11 @@ impl Smsc {
         let clock = Clock::new();
         let billing = Arc::new(crate::billing::Billing::open(
             &config.billing,
-            config.store.data_dir.as_deref().filter(|_| !config.store.memory),
+            config
+                .store
+                .data_dir
+                .as_deref()
+                .filter(|_| !config.store.memory),
             Arc::new(move || clock.now_ms()),
         )?);
         let core = Arc::new(Core {

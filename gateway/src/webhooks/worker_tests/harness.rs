@@ -176,8 +176,7 @@ pub(super) async fn tls_receiver(cancel: &CancellationToken) -> (String, String,
         header_timeout: Duration::from_secs(5),
         idle_timeout: Duration::from_secs(5),
     };
-    let listener =
-        crate::http::mtls::MtlsListener::new(tcp, Arc::new(config), &limits).unwrap();
+    let listener = crate::http::mtls::MtlsListener::new(tcp, Arc::new(config), &limits).unwrap();
     let stop = cancel.clone();
     tokio::spawn(async move {
         let served = axum::serve(listener, app).with_graceful_shutdown(stop.cancelled_owned());
