@@ -92,6 +92,9 @@ pub async fn run_parts(
         if let Some(s) = &mut config.gateway.sim_swap {
             s.url = format!("http://{http}");
         }
+        for c in &mut config.gateway.carriers {
+            c.base_url = format!("http://{http}");
+        }
         let (tx, rx) = oneshot::channel();
         running.push((
             "smsc-sim",

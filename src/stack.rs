@@ -173,6 +173,9 @@ impl Stack {
         if let Some(s) = &mut config.gateway.sim_swap {
             s.url = format!("http://{smsc_http}");
         }
+        for c in &mut config.gateway.carriers {
+            c.base_url = format!("http://{smsc_http}");
+        }
         let gw = gateway::server::Gateway::build(config.gateway)
             .await
             .context("gateway")?;

@@ -375,6 +375,15 @@ pub fn gateway_configured(
         .as_table_mut()
         .expect("[sim_swap]")
         .insert("url".into(), format!("http://{}", smsc.addr("http")).into());
+    if let Some(carriers) = config.get_mut("carriers").and_then(|c| c.as_array_mut()) {
+        for c in carriers {
+            let c = c.as_table_mut().expect("a table");
+            c.insert(
+                "base_url".into(),
+                format!("http://{}", smsc.addr("http")).into(),
+            );
+        }
+    }
     if let Some(base) = &options.webhooks {
         for m in config["merchants"].as_array_mut().expect("[[merchants]]") {
             let m = m.as_table_mut().expect("a table");

@@ -10,6 +10,7 @@ fn payment_schema() -> Value {
             "id": { "type": "string", "example": "pay_3kTz9..." },
             "order_id": { "type": "string" },
             "state": { "type": "string", "enum": ["created", "identified", "code_sent", "succeeded", "declined", "failed", "expired", "cancelled"] },
+            "method": { "type": "string", "enum": ["sms_code", "handset_confirm", "carrier", "voucher"], "description": "how it was or is being paid" },
             "amount": { "type": "string", "example": "128.00", "description": "decimal, in the currency's minor-unit precision" },
             "currency": { "type": "string", "example": "CNY", "description": "ISO 4217" },
             "description": { "type": "string" },
@@ -70,8 +71,18 @@ pub fn document() -> Value {
             },
             "/v1/payments/{id}": { "get": { "summary": "A payment with its timeline", "parameters": [id_param.clone()],
                 "responses": { "200": resp("the payment", payment_ref.clone()), "404": err("not yours or unknown") } } },
-            "/v1/payments/{id}/cancel": { "post": { "summary": "Cancel a payment that is not final", "parameters": [id_param],
-                "responses": { "200": resp("cancelled", payment_ref), "409": err("already final") } } }
+            "/v1/payments/{id}/cancel": { "post": { "summary": "Cancel a payment that is not final", "parameters": [id_param.clone()],
+                "responses": { "200": resp("cancelled", payment_ref), "409": err("already final") } } },
+            "/v1/payments/{id}/refund": { "post": { "summary": "Refund a payment charged to a phone bill (all that is left without an amount)",
+                "parameters": [id_param],
+                "requestBody": { "required": false, "content": { "application/json": { "schema": {
+                    "type": "object", "properties": { "amount": { "type": "string", "example": "5.00" } } } } } },
+                "responses": { "200": resp("the charge after the refund", json!({ "type": "object", "properties": {
+                        "payment_id": { "type": "string" }, "carrier": { "type": "string" }, "charge_id": { "type": "string" },
+                        "charge_state": { "type": "string" }, "amount": { "type": "string" }, "refunded": { "type": "string" },
+                        "currency": { "type": "string" } } })),
+                    "409": err("not a succeeded carrier payment, or more than is left"), "422": err("bad amount"),
+                    "503": err("the operator could not be reached") } } }
         },
         "components": { "schemas": { "Payment": payment_schema(), "Error": error } }
     });

@@ -30,6 +30,8 @@ pub struct PaymentView {
     pub id: String,
     pub order_id: String,
     pub state: &'static str,
+    /// How it was (or is being) paid: sms_code, handset_confirm, carrier, voucher.
+    pub method: &'static str,
     pub amount: String,
     pub currency: String,
     pub description: String,
@@ -47,6 +49,7 @@ impl From<&Payment> for PaymentView {
             id: p.id.as_str().to_owned(),
             order_id: p.order_id.clone(),
             state: p.state.as_str(),
+            method: p.method.as_str(),
             amount: p.amount.to_decimal_string(),
             currency: p.amount.currency.code().to_owned(),
             description: p.description.clone(),

@@ -300,12 +300,13 @@ impl Gateway {
         };
         let public = http::public_router(state.clone())
             .merge(http::vouchers::router(state.clone(), vouchers.clone()))
-            .merge(http::carrier::router(state.clone(), carriers));
+            .merge(http::carrier::router(state.clone(), carriers.clone()));
         let voucher_returns = vouchers
             .config()
             .return_job
             .then(|| tokio::spawn(vouchers.clone().run_return_job(cancel.clone())));
-        let merchants = http::merchant_router_with_terminals(state, push.clone());
+        let merchants = http::merchant_router_with_terminals(state.clone(), push.clone())
+            .merge(http::carrier_refund::router(state, carriers));
         let mtls = MtlsListener::new(merchant, tls, &limits)?;
         let grace = Duration::from_secs(5);
         let public_task = tokio::spawn(http::serve::serve(
