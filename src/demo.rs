@@ -18,6 +18,7 @@ use crate::merchant_client::Merchant;
 use crate::{Stack, StackConfig};
 
 mod bank_link;
+mod carrier;
 mod handset_confirm;
 mod sealed_codes;
 mod vouchers;
@@ -83,6 +84,7 @@ async fn every_mode(stack: &Stack) -> anyhow::Result<()> {
     handset_confirm::run(stack).await?;
     vouchers::run(stack).await?;
     bank_link::run(stack).await?;
+    carrier::run(stack).await?;
     Ok(())
 }
 

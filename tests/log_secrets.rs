@@ -3,7 +3,8 @@
 //! handles a secret (wrong passwords until the lock, the backup-code
 //! unlock, a wrong code, the right code, an administrator registering a
 //! customer with a password and getting a backup code back, a prepaid
-//! voucher bought, paid with and its password changed), and then each
+//! voucher bought, paid with and its password changed, a payment on the
+//! phone bill with a wrong and the right billing PIN), and then each
 //! part's whole stderr is searched for every password, code, backup code
 //! and private key that passed through.
 
@@ -279,6 +280,25 @@ async fn passwords_codes_backup_codes_and_keys_never_reach_the_logs() {
         wrong_voucher.to_owned(),
         wrong_backup.to_owned(),
         chosen.to_owned(),
+    ]);
+
+    // Carrier billing: a wrong and the right billing PIN go from the
+    // gateway to the operator with the partner token.
+    let id = create_payment(&shop, "1.50").await;
+    let wrong_pin = "90817263";
+    let body = |pin: &str| json!({ "carrier": "Switchboard Mobile", "msisdn": "447700900101", "pin": pin });
+    let (s, v) = checkout(&gateway, &id, "carrier", body(wrong_pin)).await;
+    assert_eq!((s, &v["reason"]), (422, &json!("wrong_pin")), "{v}");
+    let (s, v) = checkout(&gateway, &id, "carrier", body("2468")).await;
+    assert_eq!((s, &v["state"]), (200, &json!("succeeded")), "{v}");
+    secrets.extend([
+        wrong_pin.to_owned(),
+        "demo-carrier-token-change-me".to_owned(),
+        // The right PIN is four digits that may occur by chance; look for it
+        // as a field.
+        "\"pin\":\"2468\"".to_owned(),
+        "pin=2468".to_owned(),
+        "pin: 2468".to_owned(),
     ]);
 
     stop_all([gateway, handsets, smsc]);
