@@ -12,7 +12,6 @@
 pub mod admin;
 pub mod bank_link;
 pub mod carrier;
-pub mod carrier_refund;
 pub mod checkout_api;
 pub mod checkout_pages;
 pub mod client_ip;

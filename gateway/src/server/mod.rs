@@ -306,7 +306,7 @@ impl Gateway {
             .return_job
             .then(|| tokio::spawn(vouchers.clone().run_return_job(cancel.clone())));
         let merchants = http::merchant_router_with_terminals(state.clone(), push.clone())
-            .merge(http::carrier_refund::router(state, carriers));
+            .merge(http::carrier::refund::router(state, carriers));
         let mtls = MtlsListener::new(merchant, tls, &limits)?;
         let grace = Duration::from_secs(5);
         let public_task = tokio::spawn(http::serve::serve(

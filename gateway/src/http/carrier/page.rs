@@ -1,50 +1,23 @@
-//! Routes of carrier billing ("Pay with your phone bill", issue 8 §2):
-//! `GET /checkout/{id}/carrier` shows [`pages::carrier_page`];
-//! `POST /checkout/{id}/carrier` (form: `carrier`, `msisdn`, `pin`, CSRF
-//! double submit as on the other checkout forms) asks the operator and
-//! answers 303 to the checkout page once the payment is final, or the page
-//! again with the operator's answer; `POST /api/v1/checkout/{id}/carrier`
-//! `{"carrier","msisdn","pin"}` is the same step as JSON behind the JSON
-//! API's CSRF guard, and `GET /api/v1/carriers` lists the operators.
-//! The operators ([`Carriers`]) reach the handlers as an extension.
+//! The HTML steps of carrier billing: the page with the operator list,
+//! number and PIN fields, and its form post (CSRF double submit, as on the
+//! other checkout forms), which answers 303 to the checkout page once the
+//! payment is final or the page again with the operator's answer.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use axum::{Extension, Form, Json, Router, middleware};
+use axum::{Extension, Form};
 use serde::Deserialize;
-use serde_json::{Value, json};
 
-use super::checkout_pages::{HtmlError, html};
-use super::client_ip::ClientIp;
-use super::pages::{self, CarrierNotice, CarrierView, csrf};
-use super::{ApiError, AppState, payment_id};
-use crate::carrier::{Carriers, DeclineReason};
+use super::retry_notice;
+use crate::carrier::Carriers;
 use crate::domain::PaymentState;
+use crate::http::AppState;
+use crate::http::checkout_pages::{HtmlError, html};
+use crate::http::client_ip::ClientIp;
+use crate::http::pages::{self, CarrierNotice, CarrierView, csrf};
 use crate::payments::{CarrierOutcome, CarrierPayError, PaymentError};
 use crate::store::Payment;
-
-/// The carrier routes over `state`, merged into the public router.
-pub fn router(state: AppState, carriers: Carriers) -> Router {
-    let api = Router::new()
-        .route("/api/v1/checkout/{id}/carrier", post(api_pay))
-        .route_layer(middleware::from_fn_with_state(
-            state.clone(),
-            super::checkout_api::csrf_guard,
-        ));
-    Router::new()
-        .route("/checkout/{id}/carrier", get(show).post(form_pay))
-        .route("/api/v1/carriers", get(list))
-        .merge(api)
-        .layer(Extension(carriers))
-        .with_state(state)
-        .layer(axum::extract::DefaultBodyLimit::max(super::MAX_BODY))
-}
-
-async fn list(Extension(carriers): Extension<Carriers>) -> Json<Value> {
-    Json(json!({ "carriers": carriers.names().collect::<Vec<_>>() }))
-}
 
 /// The browser's `sb_csrf` cookies.
 fn cookie_tokens(h: &HeaderMap) -> impl Iterator<Item = &str> {
@@ -115,7 +88,7 @@ fn is_open(p: &Payment) -> bool {
     matches!(p.state, PaymentState::Created | PaymentState::Identified)
 }
 
-async fn show(
+pub(super) async fn show(
     State(app): State<AppState>,
     Extension(carriers): Extension<Carriers>,
     Path(id): Path<String>,
@@ -149,7 +122,7 @@ async fn show(
 }
 
 #[derive(Deserialize)]
-struct PayForm {
+pub(super) struct PayForm {
     #[serde(default)]
     carrier: String,
     #[serde(default)]
@@ -173,14 +146,7 @@ fn notice_of(e: &CarrierPayError) -> Option<CarrierNotice> {
     })
 }
 
-fn retry_notice(reason: DeclineReason, attempts_left: Option<u32>) -> CarrierNotice {
-    match reason {
-        DeclineReason::WrongPin => CarrierNotice::WrongPin { attempts_left },
-        _ => CarrierNotice::UnknownNumber,
-    }
-}
-
-async fn form_pay(
+pub(super) async fn form_pay(
     State(app): State<AppState>,
     Extension(carriers): Extension<Carriers>,
     ClientIp(ip): ClientIp,
@@ -251,77 +217,4 @@ async fn form_pay(
             },
         },
     }
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct PayBody {
-    carrier: String,
-    msisdn: String,
-    pin: String,
-}
-
-async fn api_pay(
-    State(app): State<AppState>,
-    Extension(carriers): Extension<Carriers>,
-    ClientIp(ip): ClientIp,
-    Path(id): Path<String>,
-    body: Result<Json<PayBody>, axum::extract::rejection::JsonRejection>,
-) -> Result<Response, ApiError> {
-    let Json(body) = body.map_err(ApiError::json_rejected)?;
-    let id = payment_id(&id)?;
-    let refuse = |status: StatusCode, code: &str, message: String, extra: Value| {
-        let mut v = json!({ "error": message, "code": code });
-        if let (Some(v), Value::Object(extra)) = (v.as_object_mut(), extra) {
-            v.extend(extra);
-        }
-        (status, Json(v)).into_response()
-    };
-    let Some(carrier) = carriers.get(&body.carrier) else {
-        let message = format!("no operator named {:?} is offered", body.carrier);
-        return Ok(refuse(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "unknown_carrier",
-            message,
-            Value::Null,
-        ));
-    };
-    let outcome = app
-        .payments
-        .pay_by_carrier(&id, carrier, &body.msisdn, &body.pin, &ip)
-        .await;
-    let answer = |p: &Payment, decision: &str, reason: Option<DeclineReason>| {
-        Json(
-            json!({ "payment_id": p.id.as_str(), "state": p.state.as_str(), "method": "carrier",
-                "carrier": carrier.name(), "decision": decision,
-                "reason": reason.map(DeclineReason::as_str) }),
-        )
-        .into_response()
-    };
-    Ok(match outcome {
-        Ok(CarrierOutcome::Paid(p)) => answer(&p, "approved", None),
-        Ok(CarrierOutcome::Declined(p, r)) => answer(&p, "declined", Some(r)),
-        Ok(CarrierOutcome::TryAgain {
-            reason,
-            attempts_left,
-        }) => refuse(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "carrier_declined",
-            retry_notice(reason, attempts_left).text(),
-            json!({ "reason": reason.as_str(), "attempts_left": attempts_left }),
-        ),
-        Err(CarrierPayError::Payment(e)) => return Err(e.into()),
-        Err(e @ CarrierPayError::Unavailable) => refuse(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "carrier_unavailable",
-            e.to_string(),
-            Value::Null,
-        ),
-        Err(e) => refuse(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "carrier_refused",
-            e.to_string(),
-            Value::Null,
-        ),
-    })
 }

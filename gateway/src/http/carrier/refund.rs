@@ -16,10 +16,10 @@ use axum::{Extension, Json, Router};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::mtls::MerchantPeer;
-use super::{ApiError, AppState, payment_id};
 use crate::carrier::Carriers;
 use crate::domain::{Money, PaymentMethod, PaymentState};
+use crate::http::mtls::MerchantPeer;
+use crate::http::{ApiError, AppState, payment_id};
 use crate::payments::CarrierPayError;
 
 /// The refund route over `state`, merged into the merchant API's router.
@@ -28,7 +28,7 @@ pub fn router(state: AppState, carriers: Carriers) -> Router {
         .route("/v1/payments/{id}/refund", post(refund))
         .layer(Extension(carriers))
         .with_state(state)
-        .layer(axum::extract::DefaultBodyLimit::max(super::MAX_BODY))
+        .layer(axum::extract::DefaultBodyLimit::max(crate::http::MAX_BODY))
 }
 
 #[derive(Deserialize, Default)]
@@ -44,7 +44,7 @@ async fn refund(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Json<Value>, ApiError> {
-    let (merchant, _) = super::merchant_api::merchant(&app, &peer).await?;
+    let (merchant, _) = crate::http::merchant_api::merchant(&app, &peer).await?;
     let req: RefundBody = if body.iter().all(u8::is_ascii_whitespace) {
         RefundBody::default()
     } else {
