@@ -12,24 +12,25 @@
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context;
 use tokio::net::TcpListener;
-use tokio_util::sync::CancellationToken;
 
 use crate::bank::{Bank, SimBank};
 use crate::codes::CodeKey;
 use crate::config::Config;
 use crate::customers::CustomerService;
-use crate::http::{self, AppState, mtls::MtlsListener};
-use crate::payments::{Clock, FlowSettings, PaymentService, background};
+use crate::http::{self, AppState};
+use crate::payments::{Clock, FlowSettings, PaymentService};
 use crate::pki::{self, Ca};
 use crate::sms::{DeliveryReport, SmsGateway};
 use crate::store::Store;
-use crate::webhooks::WebhookWorker;
 
+mod backup_codes;
 mod merchants;
+mod run;
+
+use backup_codes::write_generated_backup_codes;
 
 use merchants::issue_fixture_certs;
 pub use merchants::write_merchant_files;
@@ -237,155 +238,4 @@ impl Gateway {
         })
         .to_string()
     }
-
-    pub async fn run_until(self, shutdown: impl Future<Output = ()>) -> anyhow::Result<()> {
-        let Gateway {
-            state,
-            sms,
-            reports,
-            push,
-            vouchers,
-            carriers,
-            http,
-            merchant,
-            tls,
-            webhooks: webhook_config,
-            limits,
-            _scratch,
-            ..
-        } = self;
-        let cancel = CancellationToken::new();
-        let payments = state.payments.clone();
-        payments
-            .resume_settlements()
-            .await
-            .context("resuming settlements cut short by the last stop")?;
-        let worker = WebhookWorker::spawn(
-            background::outbox(payments.store()),
-            webhook_config,
-            cancel.clone(),
-        )?;
-        let expiry = tokio::spawn(
-            payments
-                .clone()
-                .run_expiry(Duration::from_secs(1), cancel.clone()),
-        );
-        let receipts = tokio::spawn(payments.clone().run_receipts(reports));
-        // The one consumer of MO messages: replies to pushes at the service number.
-        let mo = sms.take_mo().map(|rx| {
-            let number = push.config().service_number.clone();
-            let dispatcher = crate::mo::MoDispatcher::new(
-                Arc::clone(&sms) as Arc<dyn crate::payments::push::ServiceSms>
-            )
-            .route(
-                &number,
-                crate::payments::push::texts::HELP,
-                Arc::new(push.clone()),
-            );
-            tokio::spawn(dispatcher.run(rx, cancel.clone()))
-        });
-        // Owns the worker: wakes it when a webhook is queued, and on
-        // shutdown waits for it to stop.
-        let webhooks = {
-            let (payments, cancel) = (payments.clone(), cancel.clone());
-            tokio::spawn(async move {
-                loop {
-                    tokio::select! {
-                        _ = cancel.cancelled() => break,
-                        _ = payments.webhook_queued() => worker.wake(),
-                    }
-                }
-                worker.stopped().await;
-            })
-        };
-        let public = http::public_router(state.clone())
-            .merge(http::vouchers::router(state.clone(), vouchers.clone()))
-            .merge(http::carrier::router(state.clone(), carriers.clone()));
-        let voucher_returns = vouchers
-            .config()
-            .return_job
-            .then(|| tokio::spawn(vouchers.clone().run_return_job(cancel.clone())));
-        let merchants = http::merchant_router_with_terminals(state.clone(), push.clone())
-            .merge(http::carrier::refund::router(state, carriers));
-        let mtls = MtlsListener::new(merchant, tls, &limits)?;
-        let grace = Duration::from_secs(5);
-        let public_task = tokio::spawn(http::serve::serve(
-            http,
-            public,
-            limits,
-            cancel.clone(),
-            grace,
-        ));
-        let merchant_task = tokio::spawn(http::serve::serve(
-            mtls,
-            merchants,
-            limits,
-            cancel.clone(),
-            grace,
-        ));
-        shutdown.await;
-        tracing::info!("shutting down: draining HTTP, unbinding from the SMSCs");
-        cancel.cancel();
-        let _ = tokio::time::timeout(grace * 2, public_task).await;
-        let _ = tokio::time::timeout(grace * 2, merchant_task).await;
-        let _ = tokio::time::timeout(grace, webhooks).await;
-        expiry.abort();
-        if let Some(job) = voucher_returns {
-            job.abort();
-        }
-        if let Some(mo) = mo {
-            let _ = tokio::time::timeout(grace, mo).await;
-        }
-        sms.shutdown().await;
-        receipts.abort();
-        payments.store().close().await?;
-        Ok(())
-    }
-}
-
-/// Backup codes generated for fixture customers that gave none go to
-/// `backup-codes.txt` (0600) in the data directory, never to the console
-/// or the logs, which often end up in a journal; stderr says where.
-fn write_generated_backup_codes(
-    data_dir: &std::path::Path,
-    added: &[(
-        crate::domain::CustomerId,
-        String,
-        Option<crate::customers::BackupCode>,
-    )],
-) -> anyhow::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let generated: Vec<_> = added
-        .iter()
-        .filter_map(|(id, name, code)| code.as_ref().map(|c| (id, name, c)))
-        .collect();
-    if generated.is_empty() {
-        return Ok(());
-    }
-    let path = data_dir.join("backup-codes.txt");
-    let mut file = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .mode(0o600)
-        .open(&path)
-        .with_context(|| format!("opening {}", path.display()))?;
-    // `mode` only applies when the file is created; one that was already
-    // there (an older build, an operator's touch) is tightened before any
-    // code goes in.
-    file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))
-        .with_context(|| format!("making {} private (0600)", path.display()))?;
-    for (id, name, code) in &generated {
-        writeln!(
-            file,
-            "customer {id} ({name}): backup code {}",
-            code.expose()
-        )?;
-    }
-    eprintln!(
-        "{} generated backup code(s) written to {} (hand them over, then delete the file)",
-        generated.len(),
-        path.display()
-    );
-    Ok(())
 }
