@@ -1,7 +1,8 @@
 //! The gateway when the SMS center misbehaves: a rejected submit leaves the
 //! payment retryable and nothing is sent twice; throttling is retried
 //! without a second message; an unreachable SMSC gives the shopper an
-//! honest "try again" and the payment stays open.
+//! honest "try again" and the payment stays open; a receipt that comes
+//! before its submit_sm_resp still finds its payment.
 
 mod common;
 
@@ -123,6 +124,41 @@ async fn throttling_is_retried_and_the_code_goes_once() {
     assert!(
         stats["counters"]["throttled"].as_u64() > Some(0),
         "the fault fired: {stats}"
+    );
+    stack.stop().await.expect("clean stop");
+}
+
+#[tokio::test]
+async fn a_receipt_before_its_submit_response_still_finds_its_payment() {
+    let stack = stack().await;
+    // The SMSC stores, delivers and sends the receipt at once, but holds
+    // the submit_sm_resp: the receipt names a message id the gateway has
+    // not written on the code yet.
+    smsc(
+        &stack,
+        "POST",
+        "/api/faults",
+        Some(json!({
+            "destination": ALICE, "probability": 1.0,
+            "action": { "delay_response_ms": 1500 }
+        })),
+    )
+    .await;
+    let id = create_payment(&stack, "3.10").await;
+    let (s, v) = identify(&stack, &id, "alice", "alice-pass-1").await;
+    assert_eq!((s, v["state"].as_str()), (200, Some("code_sent")), "{v}");
+    let url = format!("http://{}/api/v1/checkout/{id}", stack.gateway_http);
+    let mut delivery = Value::Null;
+    for _ in 0..100 {
+        delivery = get_json(url.clone()).await["delivery"].clone();
+        if delivery == "delivered" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(
+        delivery, "delivered",
+        "the early receipt was held, not lost"
     );
     stack.stop().await.expect("clean stop");
 }

@@ -11,6 +11,8 @@
 //! - a connection with no byte either way and no request being answered (a
 //!   long poll or an event stream is) closes after [`Limits::idle_timeout`]
 //!   ([`idle`]);
+//! - a connection closed with request bytes unread (a 413) is drained for
+//!   a moment first ([`linger`]), so the client gets the answer, not a reset;
 //! - at shutdown the listener closes, requests in flight get `grace`, then
 //!   the remaining connections close.
 //!
@@ -40,11 +42,13 @@ use tokio::sync::Semaphore;
 use tokio_util::sync::CancellationToken;
 
 pub mod idle;
+pub mod linger;
 mod signal;
 
 pub use signal::shutdown_signal;
 
 use idle::{Busy, Watched};
+use linger::{LINGER, Lingering};
 
 /// Limits of one listener.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -101,7 +105,10 @@ pub async fn serve<L>(
         };
         let busy = Busy::default();
         let service = TowerToHyperService::new(per_connection(&router, peer, busy.clone()));
-        let io = TokioIo::new(Watched::new(stream, limits.idle_timeout, busy));
+        let io = TokioIo::new(Lingering::new(
+            Watched::new(stream, limits.idle_timeout, busy),
+            LINGER,
+        ));
         let conn = graceful.watch(
             builder
                 .serve_connection_with_upgrades(io, service)

@@ -62,37 +62,73 @@ impl PaymentService {
     }
 
     /// Record each delivery receipt on its code and payment; a receipt the
-    /// SMSC sends again (same id and stat, after a crash) is recorded once.
+    /// SMSC sends again (same id and stat, after a crash) is recorded once,
+    /// and one that comes before its message id is stored is held and tried
+    /// again ([`super::early_receipts`]).
     pub async fn run_receipts(self, mut reports: mpsc::Receiver<DeliveryReport>) {
+        use super::early_receipts::{CAPACITY, EarlyReceipts, HOLD, RETRY_EVERY};
         let mut seen = super::seen_receipts::SeenReceipts::new(RECENT_RECEIPTS);
-        while let Some(r) = reports.recv().await {
-            if !seen.first_time(&r.smsc, &r.message_id, &r.stat) {
-                tracing::debug!(id = r.message_id, stat = r.stat, "repeated receipt ignored");
-                continue;
-            }
-            let status = match r.stat.as_str() {
-                "DELIVRD" => DeliveryStatus::Delivered,
-                "ENROUTE" | "ACCEPTD" | "SCHEDUL" => DeliveryStatus::Sent,
-                _ => DeliveryStatus::Failed,
-            };
-            let store = &self.inner.store;
-            match store
-                .code_receipt(&r.smsc, &r.message_id, status, r.at)
-                .await
-            {
-                Ok(Some(code)) => {
-                    let detail = format!(
-                        "{} for message_id {} (err {})",
-                        r.stat,
-                        r.message_id,
-                        r.err.as_deref().unwrap_or("-")
-                    );
-                    let _ = store
-                        .add_event(&code.payment_id, r.at, "receipt", &detail)
-                        .await;
+        let mut early = EarlyReceipts::new(CAPACITY, HOLD);
+        let mut tick = tokio::time::interval(RETRY_EVERY);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                r = reports.recv() => {
+                    let Some(r) = r else { return };
+                    if !seen.first_time(&r.smsc, &r.message_id, &r.stat) {
+                        tracing::debug!(id = r.message_id, stat = r.stat, "repeated receipt ignored");
+                        continue;
+                    }
+                    if let Some(r) = self.record_receipt(r).await
+                        && let Some(out) = early.hold(r, tokio::time::Instant::now())
+                    {
+                        tracing::debug!(id = out.message_id, "receipt for no known code dropped");
+                    }
                 }
-                Ok(None) => tracing::debug!(id = r.message_id, "receipt for no known code"),
-                Err(e) => tracing::error!(error = %e, "recording a receipt failed"),
+                _ = tick.tick(), if !early.is_empty() => {
+                    let (again, expired) = early.take(tokio::time::Instant::now());
+                    if expired > 0 {
+                        tracing::debug!(expired, "receipts for no known code dropped");
+                    }
+                    for (until, r) in again {
+                        if let Some(r) = self.record_receipt(r).await {
+                            early.hold_again(until, r);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Writes `r` on its code and the payment's timeline; gives it back
+    /// when no code has its message id (yet).
+    async fn record_receipt(&self, r: DeliveryReport) -> Option<DeliveryReport> {
+        let status = match r.stat.as_str() {
+            "DELIVRD" => DeliveryStatus::Delivered,
+            "ENROUTE" | "ACCEPTD" | "SCHEDUL" => DeliveryStatus::Sent,
+            _ => DeliveryStatus::Failed,
+        };
+        let store = &self.inner.store;
+        match store
+            .code_receipt(&r.smsc, &r.message_id, status, r.at)
+            .await
+        {
+            Ok(Some(code)) => {
+                let detail = format!(
+                    "{} for message_id {} (err {})",
+                    r.stat,
+                    r.message_id,
+                    r.err.as_deref().unwrap_or("-")
+                );
+                let _ = store
+                    .add_event(&code.payment_id, r.at, "receipt", &detail)
+                    .await;
+                None
+            }
+            Ok(None) => Some(r),
+            Err(e) => {
+                tracing::error!(error = %e, "recording a receipt failed");
+                None
             }
         }
     }

@@ -19,6 +19,7 @@ mod checkout;
 mod clock;
 mod code;
 mod confirm;
+mod early_receipts;
 mod error;
 mod merchant;
 mod notify;
