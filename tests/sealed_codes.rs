@@ -119,12 +119,17 @@ async fn carol_pays_with_the_code_her_card_decrypted() {
             "{clear} as hex in {seen}"
         );
     }
-    let timeline = demo_shop(&stack)
+    let timeline = admin_payment(&stack, &id).await["timeline"].to_string();
+    assert!(timeline.contains("sealed for its key"), "{timeline}");
+    let merchant_view = demo_shop(&stack)
         .call("GET", &format!("/v1/payments/{id}"), None, &[])
         .await
         .body["timeline"]
         .to_string();
-    assert!(timeline.contains("sealed for its key"), "{timeline}");
+    assert!(
+        merchant_view.contains("code_sent") && !merchant_view.contains("447700900104"),
+        "the merchant sees the event, not the phone: {merchant_view}"
+    );
 
     let (s, v) = checkout(&stack, &id, "code", json!({ "code": code })).await;
     assert_eq!((s, v["state"].as_str()), (200, Some("succeeded")), "{v}");

@@ -16,6 +16,7 @@ pub mod config;
 pub mod customers;
 pub mod domain;
 pub mod http;
+pub mod key_file;
 pub mod logging;
 pub mod mo;
 pub mod operator;

@@ -218,3 +218,19 @@ pub async fn wait_sim_swapped(stack: &Stack, msisdn: &str) {
         .await
         .expect("the switch saw the new SIM");
 }
+
+/// The operator's whole record of payment `id` (timeline with details)
+/// from the admin API, with the fixture's admin token.
+pub async fn admin_payment(stack: &Stack, id: &str) -> Value {
+    let url = format!("http://{}/admin/api/payments/{id}", stack.gateway_http);
+    reqwest::Client::new()
+        .get(url)
+        .bearer_auth("demo-admin-token-change-me")
+        .send()
+        .await
+        .and_then(|r| r.error_for_status())
+        .expect("admin API")
+        .json()
+        .await
+        .expect("JSON")
+}

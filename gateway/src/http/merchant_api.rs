@@ -87,8 +87,9 @@ async fn one(
     let (merchant, _) = merchant(&app, &peer).await?;
     let p = app.payments.get_for(&merchant, &payment_id(&id)?).await?;
     let mut v = with_checkout_url(&app, &p);
-    v["timeline"] =
-        serde_json::to_value(app.payments.store().timeline(&p.id).await?).unwrap_or(Value::Null);
+    let timeline =
+        super::merchant_timeline::for_merchant(app.payments.store().timeline(&p.id).await?);
+    v["timeline"] = serde_json::to_value(timeline).unwrap_or(Value::Null);
     Ok(Json(v))
 }
 

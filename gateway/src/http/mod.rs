@@ -17,6 +17,7 @@ pub mod checkout_pages;
 pub mod client_ip;
 mod error;
 pub mod merchant_api;
+pub mod merchant_timeline;
 pub mod mtls;
 mod openapi;
 pub mod pages;

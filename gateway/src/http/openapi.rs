@@ -69,7 +69,7 @@ pub fn document() -> Value {
                     "responses": { "200": resp("payments", json!({ "type": "object", "properties": { "payments": { "type": "array", "items": payment_ref.clone() } } })) }
                 }
             },
-            "/v1/payments/{id}": { "get": { "summary": "A payment with its timeline", "parameters": [id_param.clone()],
+            "/v1/payments/{id}": { "get": { "summary": "A payment with its timeline", "description": "Every event with its time and name. Details are given only for events about the payment (created, amount_changed, cancelled, expired, code_expired, receipt, bank_*, carrier_*, voucher_refunded); details about the shopper (who signed in, why a sign-in failed, the phone a code went to) are the operator's and stay in the admin API.", "parameters": [id_param.clone()],
                 "responses": { "200": resp("the payment", payment_ref.clone()), "404": err("not yours or unknown") } } },
             "/v1/payments/{id}/cancel": { "post": { "summary": "Cancel a payment that is not final", "parameters": [id_param.clone()],
                 "responses": { "200": resp("cancelled", payment_ref), "409": err("already final") } } },
