@@ -1,6 +1,7 @@
 //! A third-party ESME (python smpplib, segmenting the text itself) submits a
 //! long Chinese text to a handset of the fixture stack: the phone shows one
-//! message and every part gets its DELIVRD receipt.
+//! message and every part gets its DELIVRD receipt. The text is 157 UCS-2
+//! characters, so smpplib cuts it into exactly three segments.
 
 mod common;
 
@@ -17,7 +18,13 @@ async fn smpplib_long_ucs2_text_lands_in_the_handset_as_one_message() {
     }
     let stack = stack().await;
     let text = "【示例商店】验证码 615243，支付金额 88.00 元。请勿向任何人透露此验证码，客服不会向您索取。\
-                如非本人操作，请忽略本短信并立即联系银行。感谢您使用示例商店。";
+                如非本人操作，请忽略本短信并立即联系银行。感谢您使用示例商店。\
+                本验证码五分钟内有效，仅限本次支付使用。若您未发起此笔交易，您的账户可能存在风险，\
+                请及时修改登录密码并开启短信提醒。示例商店祝您购物愉快，生活顺利！";
+    // smpplib cuts UCS-2 into 134-octet parts (67 characters after its 8-bit
+    // concatenation header): 135 to 201 characters make exactly 3.
+    let units = text.encode_utf16().count();
+    assert!((135..=200).contains(&units), "{units} UCS-2 characters");
     let script = fixtures().join("../tests/interop/smpplib_handset.py");
     let smpp = stack.smpp.to_string();
     let out = tokio::task::spawn_blocking({
@@ -42,8 +49,10 @@ async fn smpplib_long_ucs2_text_lands_in_the_handset_as_one_message() {
     let report: serde_json::Value =
         serde_json::from_slice(&out.stdout).expect("one JSON line from the script");
     let parts = report["parts"].as_u64().expect("parts");
-    assert!(parts >= 2, "the text needs concatenation: {report}");
-    for id in report["message_ids"].as_array().expect("ids") {
+    assert_eq!(parts, 3, "three concatenated segments: {report}");
+    let ids = report["message_ids"].as_array().expect("ids");
+    assert_eq!(ids.len(), 3, "one submit_sm per segment: {report}");
+    for id in ids {
         assert_eq!(report["receipts"][id.as_str().expect("id")], "DELIVRD");
     }
     let phones = handsets(&stack);
@@ -55,8 +64,11 @@ async fn smpplib_long_ucs2_text_lands_in_the_handset_as_one_message() {
         "615243"
     );
     let inbox = phones.inbox(LI_WEI).await.expect("inbox");
+    // Every segment was acknowledged (all receipts are in), so a phone that
+    // failed to reassemble would already show more than one entry here.
     assert_eq!(inbox.len(), 1, "{inbox:?}");
     assert_eq!(inbox[0]["text"], text);
+    assert_eq!(inbox[0]["from"], "PyShop", "{inbox:?}");
     assert_eq!(inbox[0]["segments"], parts);
     stack.stop().await.expect("clean stop");
 }

@@ -3,8 +3,11 @@
 //! limit, an early error), closing the socket with bytes still unread makes
 //! the kernel send a reset, and a client still writing its body then loses
 //! the answer that was already on its way. So shutting down sends our FIN
-//! first and then reads and discards what the client still sends, until it
-//! closes too or [`LINGER`] has passed, as nginx's `lingering_close` does.
+//! first and then, when the client has sent bytes we did not read, reads
+//! and discards what it still sends until it closes too or [`LINGER`] has
+//! passed, as nginx's `lingering_close` does. A connection with nothing
+//! unread (a silent client cut at a time-out) closes at once: it has no
+//! answer to lose, and lingering would hold its connection slot.
 
 use std::io;
 use std::pin::Pin;
@@ -24,6 +27,8 @@ pub struct Lingering<IO> {
     linger: Duration,
     /// Set once our side is shut: the drain's deadline.
     draining: Option<Pin<Box<Sleep>>>,
+    /// Unread bytes were found at shutdown, so there is an answer to save.
+    unread: bool,
 }
 
 impl<IO> Lingering<IO> {
@@ -32,6 +37,7 @@ impl<IO> Lingering<IO> {
             io,
             linger,
             draining: None,
+            unread: false,
         }
     }
 }
@@ -73,7 +79,9 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> AsyncWrite for Lingering<IO> {
                 // The peer closed (or failed): nothing left to protect.
                 Poll::Ready(Ok(())) if buf.filled().is_empty() => return Poll::Ready(Ok(())),
                 Poll::Ready(Err(_)) => return Poll::Ready(Ok(())),
-                Poll::Ready(Ok(())) => {}
+                Poll::Ready(Ok(())) => this.unread = true,
+                // Nothing unread: closing now resets nothing.
+                Poll::Pending if !this.unread => return Poll::Ready(Ok(())),
                 Poll::Pending => {
                     budget_spent = false;
                     break;
@@ -102,8 +110,10 @@ mod tests {
     async fn shutdown_drains_what_the_peer_still_sends_until_it_closes() {
         let (a, mut b) = tokio::io::duplex(1024);
         let mut server = Lingering::new(a, Duration::from_secs(60));
+        // Part of a body the server never read is waiting at shutdown ...
+        b.write_all(&[b'x'; 1000]).await.expect("buffered");
         let peer = tokio::spawn(async move {
-            // The rest of a body the server never read, then close.
+            // ... and the rest is still coming; then the client closes.
             b.write_all(&[b'x'; 100_000])
                 .await
                 .expect("the server drains");
@@ -118,11 +128,21 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    async fn a_peer_that_never_closes_is_left_after_the_linger_time() {
-        let (a, _b) = tokio::io::duplex(1024);
+    async fn a_peer_that_sent_more_and_never_closes_is_left_after_the_linger_time() {
+        let (a, mut b) = tokio::io::duplex(1024);
+        b.write_all(b"unread body").await.expect("write");
         let mut server = Lingering::new(a, Duration::from_secs(2));
         let started = tokio::time::Instant::now();
         server.shutdown().await.expect("ends by itself");
         assert_eq!(started.elapsed(), Duration::from_secs(2));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn nothing_unread_closes_at_once() {
+        let (a, _b) = tokio::io::duplex(1024);
+        let mut server = Lingering::new(a, Duration::from_secs(2));
+        let started = tokio::time::Instant::now();
+        server.shutdown().await.expect("closed");
+        assert_eq!(started.elapsed(), Duration::ZERO);
     }
 }

@@ -1,11 +1,13 @@
 //! The admin HTTP API on a real server over loopback: subscribers and fault
 //! rules change what SMPP traffic sees, messages submitted over SMPP are
 //! found by search, injected MO messages arrive as deliver_sm, and /metrics
-//! is valid Prometheus text. HTTP is spoken by hand (HTTP/1.1,
+//! is valid Prometheus text; the handset views: a roaming subscriber and
+//! the connected cells. HTTP is spoken by hand (HTTP/1.1,
 //! `Connection: close`) so the test depends on no client library.
 
 mod common;
 
+use common::cell::*;
 use common::http::*;
 use common::*;
 use serde_json::json;
@@ -524,6 +526,72 @@ async fn stats_and_metrics_agree_with_the_traffic() {
         }
     }
     // Closing the connection first spares the shutdown's unbind drain wait.
+    drop(p);
+    srv.stop().await;
+}
+
+#[tokio::test]
+async fn a_roaming_handset_still_gets_its_messages_and_cells_are_listed() {
+    let srv = Server::start(HANDSETS, None).await;
+    assert_eq!(get(srv.http, "/api/cells").await.json(), json!([]));
+    let mut cell = Cell::connect(srv.air).await;
+    cell.attach(ALICE, ALICE_IMSI).await;
+    let cells = get(srv.http, "/api/cells").await.json();
+    let listed = cells.as_array().expect("an array");
+    assert_eq!(listed.len(), 1, "{cells}");
+    assert_eq!(listed[0]["name"], "test-cell", "{cells}");
+    assert!(listed[0]["link"].is_u64(), "{cells}");
+    // The handset names the same cell connection it attached through.
+    let alice = handset(&srv, ALICE).await;
+    assert_eq!(alice["cell"], listed[0], "{alice}");
+    assert_eq!(get(srv.http, "/api/stats").await.json()["cells"], 1);
+
+    let path = format!("/api/handsets/{ALICE}");
+    let r = http(srv.http, "PATCH", &path, Some(r#"{"roaming":true}"#)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let patched = r.json();
+    assert_eq!(
+        (patched["state"].as_str(), patched["roaming"].as_bool()),
+        (Some("roaming"), Some(true))
+    );
+    assert_eq!(handset(&srv, ALICE).await["state"], "roaming");
+    assert_eq!(
+        get(srv.http, "/api/stats").await.json()["handsets"]["roaming"],
+        1
+    );
+
+    let mut p = Peer::bound(srv.smpp, "gateway", "gw-pw").await;
+    let id = message_id(&p.request(submit(ALICE, "abroad 515151", 1)).await);
+    let (reference, msisdn, d) = cell.deliver().await;
+    assert_eq!(
+        (msisdn.as_str(), text(&d).as_str()),
+        (ALICE, "abroad 515151")
+    );
+    cell.send(wire::air::AirFrame::DeliverAck { reference })
+        .await;
+    assert_eq!(receipt_stat(&p.next_deliver().await), "DELIVRD");
+    assert_eq!(
+        get(srv.http, &format!("/api/messages/{id}")).await.json()["state"],
+        "DELIVERED"
+    );
+    assert_eq!(
+        handset(&srv, ALICE).await["state"],
+        "roaming",
+        "still roaming"
+    );
+
+    let r = http(srv.http, "PATCH", &path, Some(r#"{"roaming":false}"#)).await;
+    assert_eq!(r.json()["state"], "attached");
+    // A cell that goes away leaves the list and detaches its handsets.
+    drop(cell);
+    tokio::time::timeout(STEP, async {
+        while get(srv.http, "/api/cells").await.json() != json!([]) {
+            tokio::task::yield_now().await;
+        }
+    })
+    .await
+    .expect("the closed cell leaves /api/cells");
+    assert_eq!(handset(&srv, ALICE).await["state"], "detached");
     drop(p);
     srv.stop().await;
 }

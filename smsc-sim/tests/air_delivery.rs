@@ -2,7 +2,9 @@
 //! a scripted cell in place of handset-sim: SMS-DELIVER TPDUs reach the
 //! attached terminal and its ack becomes a DELIVRD receipt; long texts go as
 //! segments; absent and full terminals are stored and retried when they come
-//! back; validity expiry; barring; replace_if_present; alert_notification.
+//! back; validity expiry (absent: 006, full: 032); barring (013); a
+//! permanent RP-cause (UNDELIV 032); replace_if_present; alert_notification.
+//! Timer-driven retries are in `air_retry.rs`.
 
 mod common;
 
@@ -156,6 +158,85 @@ async fn absent_past_validity_expires_with_absent_subscriber_error() {
     let (stat, err) = receipt_stat_err(&esme.next_deliver().await);
     assert_eq!((stat.as_str(), err.as_str()), ("EXPIRED", "006"));
     // Closing first spares the shutdown's unbind drain wait.
+    drop(esme);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_permanent_rp_cause_is_undeliverable_with_sm_delivery_failure() {
+    let server = Server::start(HANDSETS, None).await;
+    let mut cell = Cell::connect(server.air).await;
+    cell.attach(ALICE, ALICE_IMSI).await;
+    let mut esme = Peer::bound(server.smpp, "gateway", "gw-pw").await;
+    let id = message_id(&esme.request(submit(ALICE, "refused for good", 1)).await);
+    let (reference, _, _) = cell.deliver().await;
+    // 95 "semantically incorrect message" is not in the store-and-forward set.
+    cell.send(AirFrame::DeliverError {
+        reference,
+        cause: RpCause::INVALID_MESSAGE,
+        tpdu: vec![],
+    })
+    .await;
+    let (stat, err) = receipt_stat_err(&esme.next_deliver().await);
+    assert_eq!((stat.as_str(), err.as_str()), ("UNDELIV", "032"));
+    let m = get(server.http, &format!("/api/messages/{id}"))
+        .await
+        .json();
+    assert_eq!(
+        (m["state"].as_str(), m["error_code"].as_u64()),
+        (Some("UNDELIVERABLE"), Some(32))
+    );
+    // Final at once: no retry was scheduled, and the terminal stays attached.
+    assert_eq!(
+        hop_events(&server, ALICE, &id).await,
+        ["accepted", "deliver", "deliver-error", "final"]
+    );
+    assert_eq!(handset(&server, ALICE).await["state"], "attached");
+    drop(esme);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_terminal_full_until_validity_ends_expires_with_sm_delivery_failure() {
+    let server = Server::start(
+        &HANDSETS.replace("[delivery]\n", "[delivery]\ndefault_validity_s = 2\n"),
+        None,
+    )
+    .await;
+    let mut cell = Cell::connect(server.air).await;
+    cell.attach(ALICE, ALICE_IMSI).await;
+    let mut esme = Peer::bound(server.smpp, "gateway", "gw-pw").await;
+    let id = message_id(&esme.request(submit(ALICE, "no room", 1)).await);
+    let (reference, _, _) = cell.deliver().await;
+    cell.send(AirFrame::DeliverError {
+        reference,
+        cause: RpCause::MEMORY_CAPACITY_EXCEEDED,
+        tpdu: vec![],
+    })
+    .await;
+    // Memory is never freed: the 1 s retry finds the subscriber full in the
+    // HLR and sends nothing; validity then ends.
+    let (stat, err) = receipt_stat_err(&esme.next_deliver().await);
+    assert_eq!((stat.as_str(), err.as_str()), ("EXPIRED", "032"));
+    let m = get(server.http, &format!("/api/messages/{id}"))
+        .await
+        .json();
+    assert_eq!(m["state"], "EXPIRED");
+    let events = hop_events(&server, ALICE, &id).await;
+    assert_eq!(
+        events.iter().filter(|e| *e == "deliver").count(),
+        1,
+        "a full terminal is not sent to again: {events:?}"
+    );
+    assert!(
+        events.iter().any(|e| e == "hlr"),
+        "the timer retried: {events:?}"
+    );
+    assert_eq!(events.last().map(String::as_str), Some("final"));
+    assert_eq!(handset(&server, ALICE).await["state"], "memory_full");
+    // Nothing reached the cell after the refusal.
+    cell.send(AirFrame::Heartbeat { nonce: 7 }).await;
+    assert_eq!(cell.recv().await, AirFrame::HeartbeatAck { nonce: 7 });
     drop(esme);
     server.stop().await;
 }

@@ -138,6 +138,16 @@ impl PaymentService {
         {
             Ok(after) => Ok(CarrierOutcome::Paid(after)),
             Err(e) => {
+                // A double submit: the other request captured the same
+                // charge (the operator keys it on the payment id) and
+                // finished first. That is this payment paid, not a reason
+                // to refund it.
+                if let Ok(now) = self.payment(&p.id).await
+                    && now.state == PaymentState::Succeeded
+                    && now.method == PaymentMethod::Carrier
+                {
+                    return Ok(CarrierOutcome::Paid(now));
+                }
                 // The payment ended another way meanwhile: give the money back.
                 if let Ok(c) = carrier.refund(&captured.charge_id, None).await {
                     let _ = self.record_charge(&p, carrier, msisdn, &c).await;

@@ -43,6 +43,11 @@ pub enum StoreError {
     Corrupt(String),
     #[error("the store is closed")]
     Closed,
+    /// The terminal-key KEK file could not be loaded or created.
+    #[error(transparent)]
+    Key(#[from] crate::key_file::KeyError),
+    #[error(transparent)]
+    Unwrap(#[from] super::UnwrapError),
     #[error("database task failed: {0}")]
     Task(#[from] tokio::task::JoinError),
     #[error("database error: {0}")]

@@ -23,6 +23,7 @@ mod codes;
 mod customers;
 mod error;
 mod jobs;
+mod key_wrap;
 mod listing;
 mod lockout;
 mod log;
@@ -56,6 +57,7 @@ pub use jobs::{
     AuditEntry, CodeRecord, DeliveryStatus, NewCode, NewWebhook, WebhookJob, WebhookRecord,
     WebhookStatus,
 };
+pub use key_wrap::{KEK_FILE, KeyWrap, UnwrapError};
 pub use pins::{PinLockout, PinRecord};
 pub use pushes::{NewPush, PushRecord, PushStatus};
 pub use records::{
@@ -95,6 +97,8 @@ struct Db {
     /// Read-only connection beside the writer (file databases only).
     reader: Option<Mutex<Option<Connection>>>,
     durable: bool,
+    /// Wraps terminal keys at rest.
+    wrap: KeyWrap,
 }
 
 impl fmt::Debug for Store {
@@ -112,22 +116,41 @@ impl Store {
 
     /// Opens `gateway.db` in `dir` with the given sync mode, migrating it.
     pub fn open_dir_with(dir: impl AsRef<Path>, sync: SyncMode) -> Result<Store, StoreError> {
-        let (writer, path) = schema::open_file(dir.as_ref(), sync)?;
+        let (mut writer, path) = schema::open_file(dir.as_ref(), sync)?;
+        let wrap = KeyWrap::load_or_create(dir.as_ref())?;
+        let wrapped = terminal_keys::wrap_legacy_keys(&mut writer, &wrap)?;
+        if wrapped > 0 {
+            tracing::info!(
+                keys = wrapped,
+                "terminal keys stored in clear are now wrapped"
+            );
+        }
         let reader = schema::open_reader(&path)?;
-        Ok(Store::from_parts(writer, Some(reader), true))
+        Ok(Store::from_parts(writer, Some(reader), true, wrap))
     }
 
     /// A private in-memory database: same schema, nothing on disk.
     pub fn memory() -> Result<Store, StoreError> {
-        Ok(Store::from_parts(schema::open_memory()?, None, false))
+        Ok(Store::from_parts(
+            schema::open_memory()?,
+            None,
+            false,
+            KeyWrap::random(),
+        ))
     }
 
-    fn from_parts(writer: Connection, reader: Option<Connection>, durable: bool) -> Store {
+    fn from_parts(
+        writer: Connection,
+        reader: Option<Connection>,
+        durable: bool,
+        wrap: KeyWrap,
+    ) -> Store {
         Store {
             db: Arc::new(Db {
                 writer: Mutex::new(Some(writer)),
                 reader: reader.map(|r| Mutex::new(Some(r))),
                 durable,
+                wrap,
             }),
         }
     }

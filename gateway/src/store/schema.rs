@@ -269,6 +269,19 @@ const MIGRATIONS: &[&str] = &[
         created_at     INTEGER NOT NULL,
         updated_at     INTEGER NOT NULL
     );",
+    // Terminal keys wrapped at rest (73 octets, see store::key_wrap); a
+    // 32-octet key in clear is an older row, wrapped when the store opens.
+    // SQLite cannot change a CHECK in place, so the table is rebuilt.
+    "CREATE TABLE terminal_keys_wrapped (
+        terminal_id INTEGER PRIMARY KEY REFERENCES terminals (id) ON DELETE CASCADE,
+        key         BLOB    NOT NULL CHECK (length(key) IN (32, 73)),
+        key_id      TEXT    NOT NULL,
+        created_at  INTEGER NOT NULL
+    );
+    INSERT INTO terminal_keys_wrapped (terminal_id, key, key_id, created_at)
+        SELECT terminal_id, key, key_id, created_at FROM terminal_keys;
+    DROP TABLE terminal_keys;
+    ALTER TABLE terminal_keys_wrapped RENAME TO terminal_keys;",
 ];
 
 /// Opens (creating if needed) the database in `dir`, in WAL mode, migrated.

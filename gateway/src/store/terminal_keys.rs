@@ -1,12 +1,12 @@
 //! Keys of dedicated terminals (issue 8 part 3): one 32-byte key per
 //! terminal, with its key id (hex key check value) so admin views can name a
-//! key without showing it. Keys are stored as given: the database file is
-//! the gateway's secret store like the code key beside it (owner-only data
-//! directory); nothing here logs or returns them except to the sealing path.
+//! key without showing it. Keys are stored wrapped under the data
+//! directory's `terminal-kek` ([`super::key_wrap`]); nothing here logs or
+//! returns them except to the sealing path.
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{Store, StoreError};
+use super::{KeyWrap, Store, StoreError};
 use crate::domain::CustomerId;
 
 /// Octets of a terminal key.
@@ -21,6 +21,7 @@ impl Store {
         key_id: String,
         now: i64,
     ) -> Result<(), StoreError> {
+        let wrapped = self.db.wrap.wrap(terminal_id, &key);
         self.write(move |tx| {
             tx.prepare_cached(
                 "INSERT INTO terminal_keys (terminal_id, key, key_id, created_at)
@@ -28,7 +29,7 @@ impl Store {
                  ON CONFLICT (terminal_id) DO UPDATE
                  SET key = excluded.key, key_id = excluded.key_id, created_at = excluded.created_at",
             )?
-            .execute(params![terminal_id, key.as_slice(), key_id, now])?;
+            .execute(params![terminal_id, wrapped, key_id, now])?;
             Ok(())
         })
         .await
@@ -40,16 +41,22 @@ impl Store {
         customer: CustomerId,
         msisdn: String,
     ) -> Result<Option<[u8; TERMINAL_KEY_LEN]>, StoreError> {
-        self.read(move |conn| {
-            let sql = "SELECT k.key FROM terminal_keys k JOIN terminals t ON t.id = k.terminal_id
-                       WHERE t.customer_id = ?1 AND t.msisdn = ?2 ORDER BY t.id LIMIT 1";
-            let blob: Option<Vec<u8>> = conn
-                .prepare_cached(sql)?
-                .query_row(params![customer.0, msisdn], |r| r.get(0))
-                .optional()?;
-            Ok(blob.and_then(|b| b.try_into().ok()))
-        })
-        .await
+        let stored = self
+            .read(move |conn| {
+                let sql = "SELECT k.terminal_id, k.key FROM terminal_keys k
+                           JOIN terminals t ON t.id = k.terminal_id
+                           WHERE t.customer_id = ?1 AND t.msisdn = ?2 ORDER BY t.id LIMIT 1";
+                let row: Option<(i64, Vec<u8>)> = conn
+                    .prepare_cached(sql)?
+                    .query_row(params![customer.0, msisdn], |r| Ok((r.get(0)?, r.get(1)?)))
+                    .optional()?;
+                Ok(row)
+            })
+            .await?;
+        match stored {
+            Some((terminal_id, blob)) => Ok(Some(self.db.wrap.unwrap(terminal_id, &blob)?)),
+            None => Ok(None),
+        }
     }
 
     /// (terminal id, key id) of every keyed terminal of `customer`.
@@ -67,4 +74,23 @@ impl Store {
         })
         .await
     }
+}
+
+/// Wraps every key still stored in clear (written before wrapping
+/// existed); returns how many. Runs once as the store opens.
+pub(super) fn wrap_legacy_keys(conn: &mut Connection, wrap: &KeyWrap) -> Result<usize, StoreError> {
+    let tx = conn.transaction()?;
+    let clear: Vec<(i64, Vec<u8>)> = tx
+        .prepare("SELECT terminal_id, key FROM terminal_keys WHERE length(key) = ?1")?
+        .query_map([TERMINAL_KEY_LEN as i64], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<Result<_, _>>()?;
+    for (terminal_id, blob) in &clear {
+        let key = wrap.unwrap(*terminal_id, blob)?;
+        tx.execute(
+            "UPDATE terminal_keys SET key = ?2 WHERE terminal_id = ?1",
+            params![terminal_id, wrap.wrap(*terminal_id, &key)],
+        )?;
+    }
+    tx.commit()?;
+    Ok(clear.len())
 }

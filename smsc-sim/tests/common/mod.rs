@@ -66,8 +66,13 @@ pub struct Server {
 
 impl Server {
     pub async fn start(extra: &str, data_dir: Option<&Path>) -> Server {
-        let mut config =
-            Config::from_toml_str(&format!("{CONFIG}\n{extra}")).expect("test config is valid");
+        Server::start_toml(&format!("{CONFIG}\n{extra}"), data_dir).await
+    }
+
+    /// Start on a whole config, for tests that change a key of a table
+    /// [`CONFIG`] already opens (TOML allows no second `[air]`).
+    pub async fn start_toml(toml: &str, data_dir: Option<&Path>) -> Server {
+        let mut config = Config::from_toml_str(toml).expect("test config is valid");
         match data_dir {
             Some(d) => config.store.data_dir = Some(d.to_owned()),
             None => config.store.memory = true,
@@ -273,4 +278,18 @@ pub fn raw(command_length: u32, command_id: u32, seq: u32, body: &[u8]) -> Vec<u
     b.extend_from_slice(&seq.to_be_bytes());
     b.extend_from_slice(body);
     b.to_vec()
+}
+
+/// The journal's events for message `id` to or from `number`, in order.
+pub async fn hop_events(server: &Server, number: &str, id: &str) -> Vec<String> {
+    let h = http::get(server.http, &format!("/api/numbers/{number}/history"))
+        .await
+        .json();
+    h["hops"]
+        .as_array()
+        .expect("hops")
+        .iter()
+        .filter(|x| x["message_id"] == id)
+        .map(|x| x["event"].as_str().expect("event").to_owned())
+        .collect()
 }

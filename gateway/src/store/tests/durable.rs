@@ -176,3 +176,55 @@ async fn constraints_are_typed_on_disk() {
     let dir = tempfile::tempdir().expect("tempdir");
     constraints_are_typed(Store::open_dir(dir.path()).expect("open")).await;
 }
+
+#[tokio::test]
+async fn terminal_keys_are_wrapped_on_disk_and_clear_ones_wrapped_at_open() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open_dir(dir.path()).expect("open");
+    let id = store
+        .create_customer(new_customer("carol", &["carol"], "447700900104"), T0)
+        .await
+        .expect("customer");
+    let terminal = store.terminals(id).await.expect("terminals")[0].id;
+    let key = [0x5au8; TERMINAL_KEY_LEN];
+    store
+        .set_terminal_key(terminal, key, "kcv".into(), T0)
+        .await
+        .expect("set");
+    let raw = |dir: &std::path::Path| -> Vec<u8> {
+        Connection::open(dir.join(DB_FILE))
+            .expect("open")
+            .query_row("SELECT key FROM terminal_keys", [], |r| r.get(0))
+            .expect("row")
+    };
+    let stored = raw(dir.path());
+    assert_eq!(stored.len(), 73, "version, nonce, sealed key, tag");
+    assert!(!stored.windows(TERMINAL_KEY_LEN).any(|w| w == key));
+    let msisdn = "447700900104".to_owned();
+    assert_eq!(
+        store.terminal_key(id, msisdn.clone()).await.expect("read"),
+        Some(key)
+    );
+    store.close().await.expect("close");
+
+    // A key written in clear by an older build is read, then wrapped.
+    Connection::open(dir.path().join(DB_FILE))
+        .expect("open")
+        .execute("UPDATE terminal_keys SET key = ?1", [key.as_slice()])
+        .expect("clear key");
+    let store = Store::open_dir(dir.path()).expect("reopen");
+    assert_eq!(raw(dir.path()).len(), 73, "wrapped at open");
+    assert_eq!(
+        store.terminal_key(id, msisdn.clone()).await.expect("read"),
+        Some(key)
+    );
+    store.close().await.expect("close");
+
+    // Without its KEK the database gives no key: an error, not a wrong key.
+    std::fs::remove_file(dir.path().join(KEK_FILE)).expect("remove KEK");
+    let store = Store::open_dir(dir.path()).expect("opens with a new KEK");
+    assert!(matches!(
+        store.terminal_key(id, msisdn).await,
+        Err(StoreError::Unwrap(_))
+    ));
+}
