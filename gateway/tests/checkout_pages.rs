@@ -96,6 +96,23 @@ async fn merchant_text_is_escaped_on_every_page() {
 }
 
 #[tokio::test]
+async fn the_merchants_customer_hint_fills_the_identity_field_escaped() {
+    let h = Harness::start("ACME Books", None).await;
+    let id = h.payment_with_hint(Some("alice\"><b>")).await;
+    let (_, html) = Shopper::open(&h, id.as_str()).await;
+    assert!(
+        html.contains(r#"name="identity" type="text" value="alice&quot;&gt;&lt;b&gt;""#),
+        "{html}"
+    );
+    let id = h.payment().await;
+    let (_, html) = Shopper::open(&h, id.as_str()).await;
+    assert!(
+        html.contains(r#"name="identity" type="text" value="""#),
+        "{html}"
+    );
+}
+
+#[tokio::test]
 async fn wrong_codes_count_down_and_resend_follows_the_cooldown() {
     let h = Harness::start("ACME Books", None).await;
     let id = h.payment().await;

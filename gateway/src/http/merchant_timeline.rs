@@ -31,6 +31,8 @@ const DETAIL_SHOWN: &[&str] = &[
     "carrier_refunded",
     "carrier_unavailable",
     "voucher_refunded",
+    "notified",
+    "notify_failed",
 ];
 
 /// `events` with the details a merchant may not see left empty.

@@ -54,7 +54,7 @@ pub fn document() -> Value {
                             "currency": { "type": "string", "example": "CNY" },
                             "description": { "type": "string", "maxLength": 255 },
                             "return_url": { "type": "string", "format": "uri" },
-                            "customer_hint": { "type": "string" } } } } } },
+                            "customer_hint": { "type": "string", "description": "the identity the shopper used at the shop; fills the checkout page's identity field" } } } } } },
                     "responses": { "201": resp("created", payment_ref.clone()), "200": resp("replayed (Idempotency-Key)", payment_ref.clone()),
                                    "400": err("invalid request"), "403": err("unknown or revoked certificate"), "409": err("Idempotency-Key reused"),
                                    "413": err("body over the limit (2 MiB)"), "415": err("not application/json"), "422": err("a field of the wrong type") }

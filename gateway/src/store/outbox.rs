@@ -80,13 +80,14 @@ impl Store {
         .await
     }
 
-    /// The merchant answered 2xx.
+    /// The merchant answered 2xx; the payment's timeline says `notified`.
     pub async fn webhook_delivered(&self, id: i64, at: i64) -> Result<(), StoreError> {
         self.set_webhook(
             id,
             "UPDATE webhook_outbox SET status = 'delivered', delivered_at = ?2,
              attempts = attempts + 1 WHERE id = ?1 AND status = 'pending'",
             vec![at],
+            Some(("notified", at)),
         )
         .await
     }
@@ -103,42 +104,62 @@ impl Store {
             "UPDATE webhook_outbox SET attempts = ?2, next_at = ?3
              WHERE id = ?1 AND status = 'pending'",
             vec![i64::from(attempts), next_at],
+            None,
         )
         .await
     }
 
-    /// No more attempts: the row stays, marked failed.
+    /// No more attempts: the row stays, marked failed, and the payment's
+    /// timeline says `notify_failed`.
     pub async fn webhook_give_up(&self, id: i64) -> Result<(), StoreError> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
         self.set_webhook(
             id,
             "UPDATE webhook_outbox SET status = 'failed', attempts = attempts + 1
              WHERE id = ?1 AND status = 'pending'",
             vec![],
+            Some(("notify_failed", now)),
         )
         .await
     }
 
-    /// Changes a pending row; a row that is not pending (or missing) is
-    /// `NotFound`, so a worker learns another one already finished it.
+    /// Changes a pending row, writing `event` (name, time) on its payment's
+    /// timeline in the same transaction; a row that is not pending (or
+    /// missing) is `NotFound`, so a worker learns another one already
+    /// finished it.
     async fn set_webhook(
         &self,
         id: i64,
         sql: &'static str,
         args: Vec<i64>,
+        event: Option<(&'static str, i64)>,
     ) -> Result<(), StoreError> {
         self.write(move |tx| {
             let mut all = vec![id];
             all.extend(args);
-            match tx
+            if tx
                 .prepare_cached(sql)?
                 .execute(rusqlite::params_from_iter(all))?
+                == 0
             {
-                0 => Err(StoreError::NotFound {
+                return Err(StoreError::NotFound {
                     what: "pending webhook",
                     id: id.to_string(),
-                }),
-                _ => Ok(()),
+                });
             }
+            if let Some((name, at)) = event {
+                tx.prepare_cached(
+                    "INSERT INTO timeline (payment_id, at, event, detail)
+                     SELECT payment_id, ?2, ?3,
+                            'webhook ' || id || ' to ' || url || ' after ' || attempts
+                            || CASE attempts WHEN 1 THEN ' attempt' ELSE ' attempts' END
+                     FROM webhook_outbox WHERE id = ?1",
+                )?
+                .execute(params![id, at, name])?;
+            }
+            Ok(())
         })
         .await
     }

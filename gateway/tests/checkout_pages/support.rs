@@ -254,13 +254,18 @@ impl Harness {
 
     /// A new GBP 12.50 payment of the merchant.
     pub async fn payment(&self) -> PaymentId {
+        self.payment_with_hint(None).await
+    }
+
+    /// The same, with the merchant's `customer_hint`.
+    pub async fn payment_with_hint(&self, customer_hint: Option<&str>) -> PaymentId {
         let req = CreatePayment {
             order_id: "ord-1".into(),
             amount: "12.50".into(),
             currency: "GBP".into(),
             description: "Two <b>paperbacks</b>".into(),
             return_url: Some("https://shop.example/done".into()),
-            customer_hint: None,
+            customer_hint: customer_hint.map(str::to_owned),
         };
         let (p, _) = self
             .app

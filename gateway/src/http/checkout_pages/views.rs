@@ -61,7 +61,12 @@ pub(super) async fn render(
         order_id: p.order_id.clone(),
         action: format!("{base}/identify"),
         csrf_token: csrf_token.to_owned(),
-        identity: n.identity.clone(),
+        // The merchant's hint (the identity the shopper used at the shop)
+        // fills an empty field; what the shopper typed always wins.
+        identity: match (&n.identity, &p.customer_hint) {
+            (typed, Some(hint)) if typed.is_empty() && hint.chars().count() <= 64 => hint.clone(),
+            (typed, _) => typed.clone(),
+        },
         notice: n.identify,
         cancel_action: Some(format!("{base}/cancel")),
         other_number: app.payments.policy().allow_unregistered_terminal(),

@@ -77,6 +77,36 @@ async fn due_is_ordered_by_time_then_queue_order() {
         ]
     );
     assert_eq!(records[2].delivered_at, Some(T0 + 101));
+
+    // Delivery and giving up are on the payment's timeline, once each.
+    let timeline = store.timeline(&p.id).await.expect("timeline");
+    let notes: Vec<_> = timeline
+        .iter()
+        .filter(|e| e.event.starts_with("notif"))
+        .map(|e| (e.event.as_str(), e.detail.as_str()))
+        .collect();
+    let delivered = format!(
+        "webhook {b} to http://127.0.0.1:9/{} after 1 attempt",
+        T0 + 10
+    );
+    let failed = format!(
+        "webhook {late} to http://127.0.0.1:9/{} after 1 attempt",
+        T0 + 50
+    );
+    assert_eq!(
+        notes,
+        [
+            ("notified", delivered.as_str()),
+            ("notify_failed", failed.as_str())
+        ]
+    );
+    assert_eq!(
+        timeline
+            .iter()
+            .find(|e| e.event == "notified")
+            .map(|e| e.at),
+        Some(T0 + 101)
+    );
 }
 
 #[tokio::test]
