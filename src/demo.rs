@@ -97,29 +97,11 @@ async fn checkout(stack: &Stack) -> anyhow::Result<()> {
         .set_merchant_webhook(&shop, Some(url), SECRET.into(), 0)
         .await?;
     let before = balance(stack).await?;
-    let merchant = Merchant::from_dir(
-        stack.gateway_merchant,
-        &stack.gateway_data.join("merchants").join("mer_demoshop"),
-    )?;
     let http = reqwest::Client::new();
     let api = format!("http://{}/api/v1/checkout", stack.gateway_http);
     println!("Switchboard demo: Demo Shop charges Alice GBP 12.50");
     let clock = Clock(Instant::now());
-    let body = json!({ "order_id": "demo-1", "amount": "12.50", "currency": "GBP", "description": "Demo basket" });
-    let created = merchant
-        .call("POST", "/v1/payments", Some(&body), &[])
-        .await;
-    if created.status != 201 {
-        bail!(
-            "the merchant API answered {}: {}",
-            created.status,
-            created.body
-        );
-    }
-    let id = created.body["id"]
-        .as_str()
-        .context("payment id")?
-        .to_owned();
+    let (merchant, id) = demo_shop_payment(stack, "demo-1", "12.50", "Demo basket").await?;
     clock.hop(&format!(
         "payment {id} created over the merchant API (mutual TLS)"
     ));
@@ -192,6 +174,37 @@ async fn checkout(stack: &Stack) -> anyhow::Result<()> {
     }
     println!("OK");
     Ok(())
+}
+
+/// Demo Shop creates a GBP payment over its mutual-TLS merchant API;
+/// returns the merchant's client and the payment id.
+async fn demo_shop_payment(
+    stack: &Stack,
+    order_id: &str,
+    amount: &str,
+    description: &str,
+) -> anyhow::Result<(Merchant, String)> {
+    let merchant = Merchant::from_dir(
+        stack.gateway_merchant,
+        &stack.gateway_data.join("merchants").join("mer_demoshop"),
+    )?;
+    let order = json!({ "order_id": order_id, "amount": amount, "currency": "GBP",
+                        "description": description });
+    let created = merchant
+        .call("POST", "/v1/payments", Some(&order), &[])
+        .await;
+    if created.status != 201 {
+        bail!(
+            "the merchant API answered {}: {}",
+            created.status,
+            created.body
+        );
+    }
+    let id = created.body["id"]
+        .as_str()
+        .context("payment id")?
+        .to_owned();
+    Ok((merchant, id))
 }
 
 async fn balance(stack: &Stack) -> anyhow::Result<i64> {

@@ -13,9 +13,7 @@
 mod common;
 mod parts;
 
-use std::time::Duration;
-
-use common::{ALICE, BOB, checkout, create_payment, demo_shop, handsets, stack};
+use common::{ALICE, BOB, checkout, create_payment, demo_shop, sms_matching, stack};
 use serde_json::{Value, json};
 use switchboard::Stack;
 
@@ -54,24 +52,7 @@ async fn merchant_view(stack: &Stack, id: &str) -> Value {
 
 /// Waits for an SMS from `from` on `msisdn` that contains `needle`.
 async fn sms_from(stack: &Stack, msisdn: &str, from: &str, needle: &str) -> String {
-    let phones = handsets(stack);
-    let wait = async {
-        loop {
-            let inbox = phones.inbox(msisdn).await.expect("inbox");
-            let hit = inbox
-                .iter()
-                .filter(|m| m["from"] == from)
-                .filter_map(|m| m["text"].as_str())
-                .find(|t| t.contains(needle));
-            if let Some(t) = hit {
-                return t.to_owned();
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(10), wait)
-        .await
-        .unwrap_or_else(|_| panic!("no SMS from {from} with {needle:?} on {msisdn}"))
+    sms_matching(stack, msisdn, Some(from), needle).await
 }
 
 fn events(view: &Value) -> Vec<String> {

@@ -12,8 +12,6 @@
 
 mod common;
 
-use std::time::Duration;
-
 use common::*;
 use serde_json::{Value, json};
 use switchboard::Stack;
@@ -45,24 +43,7 @@ async fn admin(stack: &Stack, method: reqwest::Method, path: &str) -> (u16, Valu
 
 /// Waits for an SMS on `msisdn` containing `needle`; returns its text.
 async fn sms_with(stack: &Stack, msisdn: &str, needle: &str) -> String {
-    let phones = handsets(stack);
-    let wait = async {
-        loop {
-            let inbox = phones.inbox(msisdn).await.expect("inbox");
-            let hit = inbox
-                .iter()
-                .rev()
-                .filter_map(|m| m["text"].as_str())
-                .find(|t| t.contains(needle));
-            if let Some(t) = hit {
-                return t.to_owned();
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(10), wait)
-        .await
-        .unwrap_or_else(|_| panic!("no SMS with {needle:?} on {msisdn}"))
+    sms_matching(stack, msisdn, None, needle).await
 }
 
 /// The payment password out of the purchase SMS ("... Payment password: ABCDE FGHJK. ...").

@@ -26,6 +26,28 @@ async fn message(server: &Server, id: &str) -> serde_json::Value {
     r.json()
 }
 
+/// Delivered on the second attempt, and the second attempt came from the
+/// retry timer, not an alert.
+async fn delivered_by_the_timer(server: &Server, id: &str) {
+    let m = message(server, id).await;
+    assert_eq!(
+        (m["state"].as_str(), m["attempts"].as_u64()),
+        (Some("DELIVERED"), Some(2))
+    );
+    assert_eq!(
+        hop_events(server, ALICE, id).await,
+        [
+            "accepted",
+            "deliver",
+            "deliver-error",
+            "retry",
+            "deliver",
+            "deliver-ack",
+            "final"
+        ]
+    );
+}
+
 #[tokio::test]
 async fn a_temporary_rp_cause_is_retried_on_the_schedule_and_delivered() {
     let server = Server::start(HANDSETS, None).await;
@@ -59,24 +81,7 @@ async fn a_temporary_rp_cause_is_retried_on_the_schedule_and_delivered() {
     let (stat, err) = receipt_stat_err(&esme.next_deliver().await);
     assert_eq!((stat.as_str(), err.as_str()), ("DELIVRD", "000"));
 
-    let m = message(&server, &id).await;
-    assert_eq!(
-        (m["state"].as_str(), m["attempts"].as_u64()),
-        (Some("DELIVERED"), Some(2))
-    );
-    assert_eq!(
-        hop_events(&server, ALICE, &id).await,
-        [
-            "accepted",
-            "deliver",
-            "deliver-error",
-            "retry",
-            "deliver",
-            "deliver-ack",
-            "final"
-        ],
-        "the second attempt came from the timer, not an alert"
-    );
+    delivered_by_the_timer(&server, &id).await;
     drop(esme);
     server.stop().await;
 }
@@ -108,23 +113,7 @@ async fn an_unanswered_deliver_times_out_and_the_timer_delivers_it() {
     cell.send(AirFrame::DeliverAck { reference: second }).await;
     assert_eq!(receipt_stat_err(&esme.next_deliver().await).0, "DELIVRD");
 
-    let m = message(&server, &id).await;
-    assert_eq!(
-        (m["state"].as_str(), m["attempts"].as_u64()),
-        (Some("DELIVERED"), Some(2))
-    );
-    assert_eq!(
-        hop_events(&server, ALICE, &id).await,
-        [
-            "accepted",
-            "deliver",
-            "deliver-error",
-            "retry",
-            "deliver",
-            "deliver-ack",
-            "final"
-        ]
-    );
+    delivered_by_the_timer(&server, &id).await;
     drop(esme);
     server.stop().await;
 }

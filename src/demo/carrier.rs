@@ -6,12 +6,11 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, bail, ensure};
+use anyhow::{bail, ensure};
 use serde_json::{Value, json};
 
 use super::Clock;
 use crate::Stack;
-use crate::merchant_client::Merchant;
 
 const ALICE: &str = "447700900101";
 /// Alice's billing PIN in fixtures/smsc-sim.toml.
@@ -28,24 +27,8 @@ pub async fn run(stack: &Stack) -> anyhow::Result<()> {
     );
     let billed = |s: &Value| s["total_billed"].as_i64().unwrap_or(0);
     let before: Value = http.get(&statement_url).send().await?.json().await?;
-    let merchant = Merchant::from_dir(
-        stack.gateway_merchant,
-        &stack.gateway_data.join("merchants").join("mer_demoshop"),
-    )?;
-    let order = json!({ "order_id": "demo-carrier", "amount": "4.20", "currency": "GBP",
-                        "description": "Paid on the phone bill" });
-    let created = merchant
-        .call("POST", "/v1/payments", Some(&order), &[])
-        .await;
-    ensure!(
-        created.status == 201,
-        "payment not created: {:?}",
-        created.body
-    );
-    let id = created.body["id"]
-        .as_str()
-        .context("payment id")?
-        .to_owned();
+    let (_, id) =
+        super::demo_shop_payment(stack, "demo-carrier", "4.20", "Paid on the phone bill").await?;
     clock.hop(&format!("Demo Shop created {id}"));
 
     let phones = handset_sim::client::Client::new(&stack.handsets_api())?;

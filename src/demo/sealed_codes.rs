@@ -12,37 +12,18 @@ use serde_json::{Value, json};
 
 use super::Clock;
 use crate::Stack;
-use crate::merchant_client::Merchant;
 
 const CAROL_CARD: &str = "447700900104";
 const CAROL_ACCOUNT: &str = "GB33SWBK00000000000104";
 
 pub(super) async fn run(stack: &Stack) -> anyhow::Result<()> {
-    let merchant = Merchant::from_dir(
-        stack.gateway_merchant,
-        &stack.gateway_data.join("merchants").join("mer_demoshop"),
-    )?;
     let http = reqwest::Client::new();
     let api = format!("http://{}/api/v1/checkout", stack.gateway_http);
     let before = balance(stack).await?;
     println!("Sealed code to a dedicated terminal: Demo Shop charges Carol GBP 1.20");
     let clock = Clock(Instant::now());
-    let body = json!({ "order_id": "demo-sealed-1", "amount": "1.20", "currency": "GBP",
-        "description": "Pay-per-view film" });
-    let created = merchant
-        .call("POST", "/v1/payments", Some(&body), &[])
-        .await;
-    if created.status != 201 {
-        bail!(
-            "the merchant API answered {}: {}",
-            created.status,
-            created.body
-        );
-    }
-    let id = created.body["id"]
-        .as_str()
-        .context("payment id")?
-        .to_owned();
+    let (_, id) =
+        super::demo_shop_payment(stack, "demo-sealed-1", "1.20", "Pay-per-view film").await?;
     clock.hop(&format!("payment {id} created over the merchant API"));
     let v: Value = http
         .post(format!("{api}/{id}/identify"))

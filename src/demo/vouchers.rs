@@ -13,7 +13,6 @@ use serde_json::{Value, json};
 
 use super::Clock;
 use crate::Stack;
-use crate::merchant_client::Merchant;
 
 const ALICE: &str = "447700900101";
 const ALICE_ACCOUNT: &str = "GB33SWBK00000000000101";
@@ -91,24 +90,8 @@ pub(super) async fn run(stack: &Stack) -> anyhow::Result<()> {
         .context("the password in the voucher SMS")?
         .replace(' ', "");
     clock.hop("the voucher SMS with number and password is on Alice's phone");
-    let merchant = Merchant::from_dir(
-        stack.gateway_merchant,
-        &stack.gateway_data.join("merchants").join("mer_demoshop"),
-    )?;
-    let order = json!({ "order_id": "demo-voucher", "amount": "7.50", "currency": "GBP",
-                        "description": "Paid by voucher" });
-    let created = merchant
-        .call("POST", "/v1/payments", Some(&order), &[])
-        .await;
-    ensure!(
-        created.status == 201,
-        "payment not created: {:?}",
-        created.body
-    );
-    let id = created.body["id"]
-        .as_str()
-        .context("payment id")?
-        .to_owned();
+    let (_, id) =
+        super::demo_shop_payment(stack, "demo-voucher", "7.50", "Paid by voucher").await?;
     let body = json!({ "number": number, "password": password });
     let paid = post(
         stack,

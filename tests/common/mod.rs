@@ -234,3 +234,27 @@ pub async fn admin_payment(stack: &Stack, id: &str) -> Value {
         .await
         .expect("JSON")
 }
+
+/// Waits (at most 10 s) for an SMS on `msisdn` containing `needle`, from
+/// `from` when given; returns the newest such text.
+pub async fn sms_matching(stack: &Stack, msisdn: &str, from: Option<&str>, needle: &str) -> String {
+    let phones = handsets(stack);
+    let wait = async {
+        loop {
+            let inbox = phones.inbox(msisdn).await.expect("inbox");
+            let hit = inbox
+                .iter()
+                .rev()
+                .filter(|m| from.is_none_or(|f| m["from"] == f))
+                .filter_map(|m| m["text"].as_str())
+                .find(|t| t.contains(needle));
+            if let Some(t) = hit {
+                return t.to_owned();
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), wait)
+        .await
+        .unwrap_or_else(|_| panic!("no SMS from {from:?} with {needle:?} on {msisdn}"))
+}
