@@ -12,7 +12,6 @@ use common::*;
 use serde_json::json;
 
 const ALICE_ACCOUNT: &str = "GB33SWBK00000000000101";
-const SHOP_ACCOUNT: &str = "GB33SWBK00000000009001";
 
 #[tokio::test]
 async fn happy_path_code_from_the_phone_moves_the_money() {

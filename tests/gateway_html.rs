@@ -77,7 +77,9 @@ fn csrf_token(page: &str) -> String {
 #[tokio::test]
 async fn the_html_checkout_pays_with_the_code_from_the_phone() {
     let stack = stack().await;
+    let hooks = Webhooks::for_demo_shop(&stack).await;
     let before = bank_balance(&stack, "GB33SWBK00000000000102").await;
+    let shop_before = bank_balance(&stack, SHOP_ACCOUNT).await;
     let id = create_payment(&stack, "15.00").await;
     let mut b = Browser::new(&stack);
     let page = format!("/checkout/{id}");
@@ -147,6 +149,31 @@ async fn the_html_checkout_pays_with_the_code_from_the_phone() {
         bank_balance(&stack, "GB33SWBK00000000000102").await,
         before - 1500
     );
+    assert_eq!(
+        bank_balance(&stack, SHOP_ACCOUNT).await,
+        shop_before + 1500,
+        "the shop is credited"
+    );
+    // The merchant hears of it by a signed webhook, and the timeline says so.
+    let (sig, body) = hooks.first().await;
+    assert!(hooks.verifies(&sig, &body), "{sig}");
+    let event: serde_json::Value = serde_json::from_str(&body).expect("JSON");
+    assert_eq!(
+        (event["type"].as_str(), event["payment"]["id"].as_str()),
+        (Some("payment.succeeded"), Some(id.as_str()))
+    );
+    let notified = async {
+        loop {
+            let t = admin_payment(&stack, &id).await["timeline"].to_string();
+            if t.contains("\"notified\"") {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), notified)
+        .await
+        .expect("notified on the timeline");
     stack.stop().await.expect("clean stop");
 }
 

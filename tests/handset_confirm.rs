@@ -23,7 +23,6 @@ use switchboard::{Stack, StackConfig};
 const SERVICE: &str = "7000";
 const PIN: &str = "4821";
 const ALICE_ACCOUNT: &str = "GB33SWBK00000000000101";
-const SHOP_ACCOUNT: &str = "GB33SWBK00000000009001";
 
 fn sale(amount: &str) -> Sale {
     Sale {

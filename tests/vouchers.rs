@@ -17,7 +17,6 @@ use serde_json::{Value, json};
 use switchboard::Stack;
 
 const ALICE_ACCOUNT: &str = "GB33SWBK00000000000101";
-const SHOP_ACCOUNT: &str = "GB33SWBK00000000009001";
 const FLOAT: &str = "GB33SWBK00000000009900";
 const ADMIN: &str = "demo-admin-token-change-me";
 

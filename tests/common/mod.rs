@@ -20,6 +20,8 @@ pub const BOB: &str = "447700900102";
 pub const BOB_PAGER: &str = "447700900103";
 pub const CAROL_STB: &str = "447700900104";
 pub const LI_WEI: &str = "8613800138000";
+/// Demo Shop's account at the simulated bank.
+pub const SHOP_ACCOUNT: &str = "GB33SWBK00000000009001";
 
 pub fn fixtures() -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
@@ -257,4 +259,75 @@ pub async fn sms_matching(stack: &Stack, msisdn: &str, from: Option<&str>, needl
     tokio::time::timeout(Duration::from_secs(10), wait)
         .await
         .unwrap_or_else(|_| panic!("no SMS from {from:?} with {needle:?} on {msisdn}"))
+}
+
+/// A webhook receiver on 127.0.0.1:0 registered as Demo Shop's webhook:
+/// each POST's `Switchboard-Signature` and body, in arrival order.
+pub struct Webhooks {
+    pub secret: &'static str,
+    seen: std::sync::Arc<std::sync::Mutex<Vec<(String, String)>>>,
+}
+
+impl Webhooks {
+    pub async fn for_demo_shop(stack: &Stack) -> Webhooks {
+        let seen = std::sync::Arc::<std::sync::Mutex<Vec<(String, String)>>>::default();
+        let app = axum::Router::new().route(
+            "/hook",
+            axum::routing::post({
+                let seen = std::sync::Arc::clone(&seen);
+                move |headers: axum::http::HeaderMap, body: String| async move {
+                    let sig = headers
+                        .get("switchboard-signature")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or_default()
+                        .to_owned();
+                    seen.lock().expect("lock").push((sig, body));
+                    "ok"
+                }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        let secret = "whsec_test_0123456789abcdef";
+        let shop: gateway::domain::MerchantId = "mer_demoshop".parse().expect("id");
+        stack
+            .payments
+            .store()
+            .set_merchant_webhook(&shop, Some(url), secret.into(), 0)
+            .await
+            .expect("webhook");
+        Webhooks { secret, seen }
+    }
+
+    /// The first webhook (signature, body), waiting at most 10 s.
+    pub async fn first(&self) -> (String, String) {
+        tokio::time::timeout(Duration::from_secs(10), async {
+            loop {
+                if let Some(x) = self.seen.lock().expect("lock").first().cloned() {
+                    return x;
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        })
+        .await
+        .expect("webhook within 10 s")
+    }
+
+    /// Whether `sig` signs `body` with this receiver's secret, now.
+    pub fn verifies(&self, sig: &str, body: &str) -> bool {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("time")
+            .as_secs() as i64;
+        gateway::webhooks::verify(
+            self.secret.as_bytes(),
+            sig,
+            body.as_bytes(),
+            now,
+            Duration::from_secs(300),
+        )
+    }
 }
