@@ -148,6 +148,47 @@ async fn three_wrong_codes_revoke_and_an_expired_code_is_refused() {
     stack.stop().await.expect("clean stop");
 }
 
+/// The code in Alice's inbox for `amount` (waits at most 10 s).
+async fn code_for_amount(stack: &switchboard::Stack, amount: &str) -> String {
+    let text = sms_matching(stack, ALICE, None, &format!("to pay GBP {amount}.")).await;
+    text.split("code ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .expect("a code in the SMS")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_live_code_of_one_payment_does_not_confirm_another() {
+    let stack = stack().await;
+    let a = create_payment(&stack, "3.01").await;
+    let b = create_payment(&stack, "3.02").await;
+    assert_eq!(identify(&stack, &a, "alice", "alice-pass-1").await.0, 200);
+    assert_eq!(identify(&stack, &b, "alice", "alice-pass-1").await.0, 200);
+    let (code_a, code_b) = (
+        code_for_amount(&stack, "3.01").await,
+        code_for_amount(&stack, "3.02").await,
+    );
+    // Both codes are live, for the same shopper; A's is refused on B and
+    // counts as a wrong entry there, and uses nothing of A's.
+    if code_a != code_b {
+        let (s, v) = checkout(&stack, &b, "code", json!({ "code": code_a })).await;
+        assert_eq!((s, v["code"].as_str()), (422, Some("wrong_code")), "{v}");
+        assert!(
+            v["error"].as_str().is_some_and(|e| e.contains("2 attempt")),
+            "{v}"
+        );
+    }
+    let (s, v) = checkout(&stack, &a, "code", json!({ "code": code_a })).await;
+    assert_eq!((s, v["state"].as_str()), (200, Some("succeeded")), "{v}");
+    let (s, v) = checkout(&stack, &b, "code", json!({ "code": code_b })).await;
+    assert_eq!((s, v["state"].as_str()), (200, Some("succeeded")), "{v}");
+    // A used code confirms nothing else either.
+    let (s, _) = checkout(&stack, &b, "code", json!({ "code": code_a })).await;
+    assert_ne!(s, 200);
+    stack.stop().await.expect("clean stop");
+}
+
 #[tokio::test]
 async fn resend_waits_for_the_cooldown_and_can_go_to_the_second_terminal() {
     let stack = stack().await;

@@ -194,3 +194,90 @@ async fn a_final_state_reaches_the_webhook_with_a_valid_signature() {
     );
     stack.stop().await.expect("clean stop");
 }
+
+#[tokio::test]
+async fn list_and_cancel_see_only_the_merchants_own_payments() {
+    let stack = stack().await;
+    let shop = demo_shop(&stack);
+    let acme = Merchant::from_dir(
+        stack.gateway_merchant,
+        &stack.gateway_data.join("merchants").join("mer_acme"),
+    )
+    .expect("ACME's certificate files");
+    let mut ids = Vec::new();
+    for (order, amount) in [("o-list-1", "3.00"), ("o-list-2", "4.00")] {
+        let a = shop
+            .call(
+                "POST",
+                "/v1/payments",
+                Some(&payment_body(order, amount)),
+                &[],
+            )
+            .await;
+        assert_eq!(a.status, 201, "{:?}", a.body);
+        ids.push(a.body["id"].as_str().expect("id").to_owned());
+    }
+    let theirs = acme
+        .call(
+            "POST",
+            "/v1/payments",
+            Some(&json!({ "order_id": "o-acme", "amount": "10.00", "currency": "CNY" })),
+            &[],
+        )
+        .await;
+    assert_eq!(theirs.status, 201, "{:?}", theirs.body);
+    let acme_id = theirs.body["id"].as_str().expect("id").to_owned();
+
+    let listed = |v: &serde_json::Value| -> Vec<String> {
+        v["payments"]
+            .as_array()
+            .expect("payments")
+            .iter()
+            .filter_map(|p| p["id"].as_str().map(str::to_owned))
+            .collect()
+    };
+    let all = shop.call("GET", "/v1/payments", None, &[]).await;
+    assert_eq!(all.status, 200);
+    assert_eq!(
+        listed(&all.body),
+        [ids[1].clone(), ids[0].clone()],
+        "newest first, own only"
+    );
+    let one = shop
+        .call("GET", "/v1/payments?order_id=o-list-1", None, &[])
+        .await;
+    assert_eq!(listed(&one.body), [ids[0].clone()]);
+    let bad = shop
+        .call("GET", "/v1/payments?state=bogus", None, &[])
+        .await;
+    assert_eq!(bad.status, 400, "{:?}", bad.body);
+
+    // Another merchant's payment is not there for this one.
+    let path = |id: &str| format!("/v1/payments/{id}/cancel");
+    assert_eq!(
+        shop.call("POST", &path(&acme_id), None, &[]).await.status,
+        404
+    );
+    assert_eq!(
+        shop.call("GET", &format!("/v1/payments/{acme_id}"), None, &[])
+            .await
+            .status,
+        404
+    );
+    let cancelled = shop.call("POST", &path(&ids[1]), None, &[]).await;
+    assert_eq!(
+        (cancelled.status, cancelled.body["state"].as_str()),
+        (200, Some("cancelled")),
+        "{:?}",
+        cancelled.body
+    );
+    let again = shop.call("POST", &path(&ids[1]), None, &[]).await;
+    assert_eq!(again.status, 409, "final: {:?}", again.body);
+    let by_state = shop
+        .call("GET", "/v1/payments?state=cancelled", None, &[])
+        .await;
+    assert_eq!(listed(&by_state.body), [ids[1].clone()]);
+    let acme_list = acme.call("GET", "/v1/payments", None, &[]).await;
+    assert_eq!(listed(&acme_list.body), [acme_id]);
+    stack.stop().await.expect("clean stop");
+}

@@ -225,3 +225,67 @@ fn payments_list_on_an_empty_store_and_refusals() {
     gw.run(&["payments", "show", "nonsense"])
         .fails(2, "invalid payment id");
 }
+
+#[tokio::test]
+async fn payments_list_and_show_name_a_stored_payment() {
+    use gateway::domain::{Currency, Money, PaymentId};
+    use gateway::store::{CreateOutcome, NewMerchant, NewPayment, Store};
+    let gw = Install::new();
+    let store = Store::open_dir(gw.data()).expect("store");
+    let merchant = store
+        .create_merchant(
+            NewMerchant {
+                id: "mer_cli".parse().expect("id"),
+                name: "CLI Shop".into(),
+                bank_account: "GB00CLI".into(),
+                webhook_url: None,
+                webhook_secret: "secret-of-mer_cli".into(),
+                cert_fingerprint: None,
+            },
+            1,
+        )
+        .await
+        .expect("merchant");
+    let id = PaymentId::generate();
+    let gbp = Currency::parse("GBP").expect("GBP");
+    let outcome = store
+        .create_payment(
+            NewPayment {
+                id: id.clone(),
+                merchant_id: merchant.id.clone(),
+                order_id: "order-cli-7".into(),
+                amount: Money::parse_decimal("7.25", gbp).expect("money"),
+                description: "Tea for the CLI".into(),
+                return_url: None,
+                customer_hint: None,
+                expires_at: i64::MAX / 2,
+            },
+            None,
+            1,
+        )
+        .await
+        .expect("payment");
+    assert!(matches!(outcome, CreateOutcome::Created(_)));
+    store.close().await.expect("close");
+
+    let list = gw.run(&["payments", "list"]).ok();
+    let line = list.stdout.lines().next().expect("one line");
+    let cols: Vec<&str> = line.split('\t').collect();
+    assert_eq!(
+        &cols[..5],
+        [id.as_str(), "created", "GBP 7.25", "mer_cli", "order-cli-7"],
+        "{line}"
+    );
+    let none = gw.run(&["payments", "list", "--state", "succeeded"]).ok();
+    assert_eq!(none.stdout, "");
+    let show = gw.run(&["payments", "show", id.as_str()]).ok();
+    for needle in [
+        &format!("payment {id}: created") as &str,
+        "GBP 7.25",
+        "order-cli-7",
+        "Tea for the CLI",
+        "created",
+    ] {
+        assert!(show.stdout.contains(needle), "{needle} in {}", show.stdout);
+    }
+}
