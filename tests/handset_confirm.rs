@@ -11,11 +11,9 @@
 
 mod common;
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use common::*;
-use gateway::domain::MerchantId;
 use serde_json::Value;
 use switchboard::pos::{self, Sale};
 use switchboard::{Stack, StackConfig};
@@ -107,57 +105,6 @@ async fn payment(stack: &Stack, id: &str) -> Value {
     a.body
 }
 
-type Hooks = Arc<Mutex<Vec<Value>>>;
-
-/// A webhook receiver for Demo Shop; returns what it received.
-async fn webhooks(stack: &Stack) -> Hooks {
-    let seen: Hooks = Arc::default();
-    let app = axum::Router::new().route(
-        "/hook",
-        axum::routing::post({
-            let seen = Arc::clone(&seen);
-            move |body: String| async move {
-                let v = serde_json::from_str(&body).unwrap_or(Value::String(body));
-                seen.lock().expect("hooks").push(v);
-                "ok"
-            }
-        }),
-    );
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind");
-    let url = format!("http://{}/hook", listener.local_addr().expect("addr"));
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    let shop: MerchantId = "mer_demoshop".parse().expect("id");
-    stack
-        .payments
-        .store()
-        .set_merchant_webhook(&shop, Some(url), "whsec_test_0123456789abcdef".into(), 0)
-        .await
-        .expect("webhook");
-    seen
-}
-
-async fn wait_hook(hooks: &Hooks, id: &str) -> Value {
-    let wait = async {
-        loop {
-            let found = hooks
-                .lock()
-                .expect("hooks")
-                .iter()
-                .find(|h| h.to_string().contains(id))
-                .cloned();
-            if let Some(h) = found {
-                return h;
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    };
-    tokio::time::timeout(Duration::from_secs(10), wait)
-        .await
-        .unwrap_or_else(|_| panic!("no webhook for {id}"))
-}
-
 async fn ready() -> Stack {
     let stack = stack().await;
     wait_state(&stack, ALICE, "attached").await;
@@ -168,7 +115,7 @@ async fn ready() -> Stack {
 #[tokio::test]
 async fn a_terminal_payment_is_confirmed_from_the_phone_with_the_pin() {
     let stack = ready().await;
-    let hooks = webhooks(&stack).await;
+    let hooks = Webhooks::for_demo_shop(&stack).await;
     let (alice0, shop0) = (
         bank_balance(&stack, ALICE_ACCOUNT).await,
         bank_balance(&stack, SHOP_ACCOUNT).await,
@@ -213,7 +160,7 @@ async fn a_terminal_payment_is_confirmed_from_the_phone_with_the_pin() {
     assert!(receipt.approved && receipt.reference == r && receipt.merchant == "Demo Shop");
     assert_eq!(bank_balance(&stack, ALICE_ACCOUNT).await, alice0 - 1250);
     assert_eq!(bank_balance(&stack, SHOP_ACCOUNT).await, shop0 + 1250);
-    let hook = wait_hook(&hooks, &id).await;
+    let hook = hooks.for_payment(&id).await;
     assert!(hook.to_string().contains("succeeded"), "{hook}");
     // The PIN appears nowhere the merchant or the phone sees.
     assert!(!done.to_string().contains(PIN) && !answer.contains(PIN));
@@ -259,7 +206,7 @@ async fn wrong_pin_malformed_and_duplicate_replies_are_answered() {
 #[tokio::test]
 async fn no_declines_and_a_late_reply_is_told_it_expired() {
     let stack = ready().await;
-    let hooks = webhooks(&stack).await;
+    let hooks = Webhooks::for_demo_shop(&stack).await;
     let shop0 = bank_balance(&stack, SHOP_ACCOUNT).await;
     let (declined, r1) = charge(&stack, "4.00").await;
     from_service(&stack, ALICE, &r1).await;
@@ -267,7 +214,8 @@ async fn no_declines_and_a_late_reply_is_told_it_expired() {
     assert!(answer.contains(&r1), "{answer}");
     assert_eq!(payment(&stack, &declined).await["state"], "declined");
     assert!(
-        wait_hook(&hooks, &declined)
+        hooks
+            .for_payment(&declined)
             .await
             .to_string()
             .contains("declined")

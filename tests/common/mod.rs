@@ -316,6 +316,28 @@ impl Webhooks {
         .expect("webhook within 10 s")
     }
 
+    /// The first webhook whose body names `id`, as JSON (at most 10 s).
+    pub async fn for_payment(&self, id: &str) -> Value {
+        let wait = async {
+            loop {
+                let found = self
+                    .seen
+                    .lock()
+                    .expect("lock")
+                    .iter()
+                    .find(|(_, body)| body.contains(id))
+                    .map(|(_, body)| body.clone());
+                if let Some(body) = found {
+                    return serde_json::from_str(&body).unwrap_or(Value::String(body));
+                }
+                tokio::time::sleep(Duration::from_millis(20)).await;
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(10), wait)
+            .await
+            .unwrap_or_else(|_| panic!("no webhook for {id}"))
+    }
+
     /// Whether `sig` signs `body` with this receiver's secret, now.
     pub fn verifies(&self, sig: &str, body: &str) -> bool {
         let now = std::time::SystemTime::now()
