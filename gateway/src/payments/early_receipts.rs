@@ -58,11 +58,9 @@ impl EarlyReceipts {
     /// of time and were dropped. Those tried and still unknown go back
     /// through [`EarlyReceipts::hold_again`].
     pub fn take(&mut self, now: Instant) -> (Vec<(Instant, DeliveryReport)>, usize) {
-        let all: Vec<_> = self.held.drain(..).collect();
-        let before = all.len();
-        let live: Vec<_> = all.into_iter().filter(|(until, _)| *until > now).collect();
-        let expired = before - live.len();
-        (live, expired)
+        let (live, expired): (Vec<_>, Vec<_>) =
+            self.held.drain(..).partition(|(until, _)| *until > now);
+        (live, expired.len())
     }
 
     /// Puts back a receipt taken by [`EarlyReceipts::take`] that is still

@@ -111,16 +111,13 @@ impl Store {
 
     /// No more attempts: the row stays, marked failed, and the payment's
     /// timeline says `notify_failed`.
-    pub async fn webhook_give_up(&self, id: i64) -> Result<(), StoreError> {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    pub async fn webhook_give_up(&self, id: i64, at: i64) -> Result<(), StoreError> {
         self.set_webhook(
             id,
             "UPDATE webhook_outbox SET status = 'failed', attempts = attempts + 1
              WHERE id = ?1 AND status = 'pending'",
             vec![],
-            Some(("notify_failed", now)),
+            Some(("notify_failed", at)),
         )
         .await
     }

@@ -57,7 +57,7 @@ impl WebhookOutbox for Store {
         .boxed()
     }
 
-    fn give_up(&self, id: i64) -> BoxFuture<'_, Result<(), OutboxError>> {
-        async move { self.webhook_give_up(id).await.map_err(outbox_error) }.boxed()
+    fn give_up(&self, id: i64, at: i64) -> BoxFuture<'_, Result<(), OutboxError>> {
+        async move { self.webhook_give_up(id, at).await.map_err(outbox_error) }.boxed()
     }
 }

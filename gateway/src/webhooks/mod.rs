@@ -67,6 +67,6 @@ pub trait WebhookOutbox: Send + Sync {
     /// The attempt failed; `attempts` is the new total, try again at `next_at`.
     fn retry(&self, id: i64, attempts: u32, next_at: i64)
     -> BoxFuture<'_, Result<(), OutboxError>>;
-    /// The last allowed attempt failed; never try again.
-    fn give_up(&self, id: i64) -> BoxFuture<'_, Result<(), OutboxError>>;
+    /// The last allowed attempt failed at `at`; never try again.
+    fn give_up(&self, id: i64, at: i64) -> BoxFuture<'_, Result<(), OutboxError>>;
 }

@@ -163,7 +163,7 @@ impl Delivery {
             self.outbox.delivered(item.id, now).await
         } else if attempts >= self.config.max_attempts {
             tracing::warn!(id = item.id, event_id = %item.event_id, attempts, "webhook given up");
-            self.outbox.give_up(item.id).await
+            self.outbox.give_up(item.id, now).await
         } else {
             let delay = self.config.backoff(attempts);
             let next_at = now.saturating_add(i64::try_from(delay.as_millis()).unwrap_or(i64::MAX));

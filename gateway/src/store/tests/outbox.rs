@@ -45,7 +45,10 @@ async fn due_is_ordered_by_time_then_queue_order() {
         .webhook_delivered(b, T0 + 101)
         .await
         .expect("delivered");
-    store.webhook_give_up(late).await.expect("give up");
+    store
+        .webhook_give_up(late, T0 + 102)
+        .await
+        .expect("give up");
     let due: Vec<i64> = store
         .webhook_due(T0 + 100, 10)
         .await
@@ -145,7 +148,7 @@ async fn the_store_is_a_webhook_outbox() {
     );
     outbox.delivered(id, T0 + 11).await.expect("delivered");
     assert!(
-        outbox.give_up(id).await.is_err(),
+        outbox.give_up(id, T0 + 12).await.is_err(),
         "a delivered webhook cannot be given up"
     );
 }

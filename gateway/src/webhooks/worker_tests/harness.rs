@@ -105,7 +105,7 @@ impl WebhookOutbox for MemOutbox {
         let r = self.update(id, set, Recorded::Retry { id, attempts });
         Box::pin(async move { r })
     }
-    fn give_up(&self, id: i64) -> BoxFuture<'_, Result<(), OutboxError>> {
+    fn give_up(&self, id: i64, _at: i64) -> BoxFuture<'_, Result<(), OutboxError>> {
         let r = self.update(id, |r| r.done = true, Recorded::GaveUp(id));
         Box::pin(async move { r })
     }
